@@ -1,0 +1,585 @@
+"""The independent checker: a plan against its scenario, trusting nothing in the plan.
+
+It knows nothing of the model or of screening: it reads the validated scenario
+and the plan rows, and checks every hard rule of the contract with one small
+function per rule family, then recomputes the objective levels from the rows.
+Facts that belong to the request (category, parties, duration) are always
+taken from the scenario; a row that states them differently is a violation,
+and the rules are checked with the scenario's values. Each violation is one
+sentence that names the request, officer, place, station or person at fault.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+from .plan import Handover, Plan, Unserved
+from .scenario import LEVELS, Category, Request, Scenario
+from .timeutil import DAY_END, Range, contains, format_time, merge_ranges, parse_time
+
+FORBIDDEN = "forbidden_item"
+NO_SLOT = "no_feasible_slot"
+CAPACITY = "capacity"
+REASONS = (FORBIDDEN, NO_SLOT, CAPACITY)
+
+PLAN_COLUMNS = ("request_id", "station", "place", "officer", "start", "end", "category", "seller", "buyer")
+UNSERVED_COLUMNS = ("request_id", "reason", "detail")
+
+_PADDED_TIME = re.compile(r"^\d{2}:\d{2}$")
+
+
+@dataclass
+class CheckReport:
+    violations: list[str] = field(default_factory=list)
+    levels: dict[str, int] = field(default_factory=dict)  # served, officers, balance, preference
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def __str__(self) -> str:
+        if self.ok:
+            return "plan is valid"
+        return "\n".join(self.violations)
+
+
+@dataclass(frozen=True)
+class _Booked:
+    """A planned row of a known, runnable request, with the scenario's facts about it."""
+
+    handover: Handover
+    request: Request
+    category: Category
+    start: int
+    end: int  # start + the scenario's minutes, whatever the row says
+
+    @property
+    def rid(self) -> str:
+        return self.request.id
+
+    @property
+    def kind(self) -> str:
+        return self.category.place  # type: ignore[return-value]
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def describe(self) -> str:
+        return f"request '{self.rid}' ({_span(self.start, self.end)})"
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _t(minutes: int) -> str:
+    """`HH:MM`, or the raw minute count when a plan built in code is outside the day."""
+    return format_time(minutes) if 0 <= minutes <= DAY_END else f"minute {minutes}"
+
+
+def _span(start: int, end: int) -> str:
+    return f"{_t(start)}-{_t(end)}"
+
+
+def _spans(ranges: list[Range]) -> str:
+    return ", ".join(_span(s, e) for s, e in ranges)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def _runnable(scenario: Scenario, request: Request) -> Category | None:
+    """The request's category if it can be run at all (known and not forbidden)."""
+    category = scenario.policy.categories.get(request.category)
+    if category is None or category.forbidden is not None:
+        return None
+    return category
+
+
+def _duration(request: Request, category: Category) -> int:
+    return request.minutes if request.minutes is not None else category.minutes  # type: ignore[return-value]
+
+
+def _booked(scenario: Scenario, plan: Plan) -> list[_Booked]:
+    """Rows the time rules can reason about: known, runnable requests, first row of each."""
+    out: list[_Booked] = []
+    seen: set[str] = set()
+    for h in plan.handovers:
+        request = scenario.request_by_id.get(h.request_id)
+        if request is None or h.request_id in seen:
+            continue
+        category = _runnable(scenario, request)
+        if category is None:
+            continue
+        seen.add(h.request_id)
+        out.append(_Booked(h, request, category, h.start, h.start + _duration(request, category)))
+    return out
+
+
+def _fits_alone(scenario: Scenario, request: Request) -> bool:
+    """Brute force: could this request be planned if it were the only one of the day?"""
+    category = _runnable(scenario, request)
+    if category is None:
+        return False
+    minutes = _duration(request, category)
+    slot = scenario.policy.slot_minutes
+    windows = merge_ranges(request.windows)
+    for station_id in request.stations:
+        station = scenario.station_by_id.get(station_id)
+        if station is None or not station.places(category.place):  # type: ignore[arg-type]
+            continue
+        if category.place == "room" and station.max_visitors is not None and request.party_size > station.max_visitors:
+            continue
+        hours = merge_ranges(station.hours)
+        for officer in scenario.officers:
+            if officer.station != station_id:
+                continue
+            if category.skill and category.skill not in officer.skills:
+                continue
+            if scenario.supervision_cap(officer) < minutes:
+                continue
+            if officer.max_handovers is not None and officer.max_handovers < 1:
+                continue
+            duty = [officer.on_duty]
+            for t in range(0, DAY_END - minutes + 1, slot):
+                end = t + minutes
+                if contains(windows, t, end) and contains(hours, t, end) and contains(duty, t, end):
+                    return True
+    return False
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _accounting(scenario: Scenario, plan: Plan, out: list[str]) -> None:
+    """Every request of the scenario appears exactly once, in the plan or among the unserved."""
+    planned: dict[str, int] = defaultdict(int)
+    unserved: dict[str, int] = defaultdict(int)
+    for h in plan.handovers:
+        planned[h.request_id] += 1
+    for u in plan.unserved:
+        unserved[u.request_id] += 1
+    for rid, count in planned.items():
+        if rid not in scenario.request_by_id:
+            out.append(f"Planned request '{rid}' is not a request of the scenario.")
+        if count > 1:
+            out.append(f"Request '{rid}' is planned {count} times.")
+    for rid, count in unserved.items():
+        if rid not in scenario.request_by_id:
+            out.append(f"Unserved request '{rid}' is not a request of the scenario.")
+        if count > 1:
+            out.append(f"Request '{rid}' is listed {count} times as unserved.")
+        if rid in planned:
+            out.append(f"Request '{rid}' is both planned and listed as unserved.")
+    for request in scenario.requests:
+        if request.id not in planned and request.id not in unserved:
+            out.append(f"Request '{request.id}' is neither planned nor listed as unserved.")
+
+
+def _fidelity(scenario: Scenario, plan: Plan, out: list[str]) -> None:
+    """A planned row repeats the scenario's category, seller and buyer, and ends after the request's minutes."""
+    for h in plan.handovers:
+        request = scenario.request_by_id.get(h.request_id)
+        if request is None:
+            continue
+        for name, stated, actual in (
+            ("category", h.category, request.category),
+            ("seller", h.seller, request.seller),
+            ("buyer", h.buyer, request.buyer),
+        ):
+            if stated != actual:
+                out.append(f"Request '{request.id}' is planned with {name} '{stated}', but the scenario says '{actual}'.")
+        category = _runnable(scenario, request)
+        if category is None:
+            continue
+        minutes = _duration(request, category)
+        if h.end != h.start + minutes:
+            out.append(
+                f"Request '{request.id}' is planned {_span(h.start, h.end)}, but a {minutes}-minute handover"
+                f" starting at {_t(h.start)} ends at {_t(h.start + minutes)}."
+            )
+
+
+def _forbidden(scenario: Scenario, plan: Plan, out: list[str]) -> None:
+    """Rule 1 and reasons: forbidden requests are never planned and are the only `forbidden_item`s."""
+    for h in plan.handovers:
+        request = scenario.request_by_id.get(h.request_id)
+        if request is None:
+            continue
+        category = scenario.policy.categories.get(request.category)
+        if category is None:
+            out.append(f"Request '{request.id}' is planned, but its category '{request.category}' is not defined.")
+        elif category.forbidden is not None:
+            out.append(
+                f"Request '{request.id}' is planned, but its category '{request.category}' is forbidden"
+                f" ({category.forbidden})."
+            )
+    for u in plan.unserved:
+        request = scenario.request_by_id.get(u.request_id)
+        if u.reason not in REASONS:
+            out.append(f"Unserved request '{u.request_id}' has reason '{u.reason}', not one of {', '.join(REASONS)}.")
+        if request is None:
+            continue
+        category = scenario.policy.categories.get(request.category)
+        charter = category.forbidden if category is not None else None
+        if charter is not None and u.reason != FORBIDDEN:
+            out.append(
+                f"Request '{request.id}' of forbidden category '{request.category}' is unserved with reason"
+                f" '{u.reason}' instead of '{FORBIDDEN}'."
+            )
+        elif charter is not None and charter not in u.detail:
+            out.append(
+                f"Request '{request.id}' is unserved as '{FORBIDDEN}', but its detail '{u.detail}' does not quote"
+                f" the charter's reason '{charter}'."
+            )
+        elif charter is None and u.reason == FORBIDDEN:
+            out.append(f"Request '{request.id}' is unserved as '{FORBIDDEN}', but its category '{request.category}' is allowed.")
+
+
+def _screening(scenario: Scenario, plan: Plan, out: list[str]) -> None:
+    """`no_feasible_slot` only for requests that could not be planned even alone; `capacity` only for those that could."""
+    for u in plan.unserved:
+        request = scenario.request_by_id.get(u.request_id)
+        if request is None or _runnable(scenario, request) is None or u.reason not in (NO_SLOT, CAPACITY):
+            continue
+        fits = _fits_alone(scenario, request)
+        if u.reason == NO_SLOT and fits:
+            out.append(
+                f"Request '{request.id}' is unserved as '{NO_SLOT}', but it could be planned if it were the only"
+                " request of the day."
+            )
+        elif u.reason == CAPACITY and not fits:
+            out.append(
+                f"Request '{request.id}' is unserved as '{CAPACITY}', but it could not be planned even alone"
+                f" (it is '{NO_SLOT}')."
+            )
+
+
+def _assignment(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
+    """Rule 2: an acceptable station, a place of the right kind there, a rostered skilled officer, a grid start."""
+    slot = scenario.policy.slot_minutes
+    for b in booked:
+        h = b.handover
+        if h.station not in b.request.stations:
+            out.append(
+                f"Request '{b.rid}' is planned at station '{h.station}', which is not among its stations"
+                f" ({', '.join(b.request.stations)})."
+            )
+        if h.station not in scenario.station_by_id:
+            out.append(f"Request '{b.rid}' is planned at unknown station '{h.station}'.")
+        place = scenario.place_index.get(h.place)
+        if place is None:
+            out.append(f"Request '{b.rid}' is planned in unknown place '{h.place}'.")
+        else:
+            place_station, kind = place
+            if place_station != h.station:
+                out.append(f"Request '{b.rid}' uses place '{h.place}', which is at station '{place_station}', not '{h.station}'.")
+            if kind != b.kind:
+                out.append(
+                    f"Request '{b.rid}' uses place '{h.place}', a {kind}, but category '{b.request.category}'"
+                    f" needs a {b.kind}."
+                )
+        officer = scenario.officer_by_id.get(h.officer)
+        if officer is None:
+            out.append(f"Request '{b.rid}' is supervised by unknown officer '{h.officer}'.")
+        else:
+            if officer.station != h.station:
+                out.append(
+                    f"Request '{b.rid}' is supervised by officer '{officer.id}', who is rostered at"
+                    f" '{officer.station}', not '{h.station}'."
+                )
+            skill = b.category.skill
+            if skill and skill not in officer.skills:
+                out.append(
+                    f"Request '{b.rid}' is supervised by officer '{officer.id}', who lacks skill '{skill}'"
+                    f" needed by category '{b.request.category}'."
+                )
+        if b.start % slot != 0:
+            out.append(f"Request '{b.rid}' starts at {_t(b.start)}, off the {slot}-minute grid.")
+
+
+def _timing(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
+    """Rule 3: `[start, end)` lies inside one window, one range of the station's hours and the officer's shift."""
+    for b in booked:
+        windows = merge_ranges(b.request.windows)
+        if not contains(windows, b.start, b.end):
+            out.append(f"Request '{b.rid}' at {_span(b.start, b.end)} is outside its windows ({_spans(windows)}).")
+        station = scenario.station_by_id.get(b.handover.station)
+        if station is not None:
+            hours = merge_ranges(station.hours)
+            if not contains(hours, b.start, b.end):
+                out.append(
+                    f"Request '{b.rid}' at {_span(b.start, b.end)} is outside the hours of station"
+                    f" '{station.id}' ({_spans(hours)})."
+                )
+        officer = scenario.officer_by_id.get(b.handover.officer)
+        if officer is not None and not contains([officer.on_duty], b.start, b.end):
+            out.append(
+                f"Request '{b.rid}' at {_span(b.start, b.end)} is outside the shift of officer '{officer.id}'"
+                f" (on duty {_span(*officer.on_duty)})."
+            )
+
+
+def _places(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
+    """Rule 4, places: the blocks `[start, end + turnover)` of one place never overlap."""
+    turnover = scenario.policy.turnover_minutes
+    by_place: dict[str, list[_Booked]] = defaultdict(list)
+    for b in booked:
+        by_place[b.handover.place].append(b)
+    for place, items in by_place.items():
+        for a, b in combinations(sorted(items, key=lambda x: (x.start, x.rid)), 2):
+            if a.start < b.end + turnover and b.start < a.end + turnover:
+                out.append(
+                    f"Place '{place}' is double-booked: request '{a.rid}' blocks it {_span(a.start, a.end + turnover)}"
+                    f" and request '{b.rid}' blocks it {_span(b.start, b.end + turnover)} (turnover included)."
+                )
+
+
+def _officer_attention(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
+    """Rule 4, officers: a room handover has the officer alone; bay handovers at once stay within the limit."""
+    limit = scenario.policy.bay_handovers_per_officer
+    by_officer: dict[str, list[_Booked]] = defaultdict(list)
+    for b in booked:
+        by_officer[b.handover.officer].append(b)
+    for officer, items in by_officer.items():
+        items = sorted(items, key=lambda x: (x.start, x.rid))
+        for a, b in combinations(items, 2):
+            if "room" in (a.kind, b.kind) and a.start < b.end and b.start < a.end:
+                out.append(
+                    f"Officer '{officer}' supervises {a.describe()} and {b.describe()} at once,"
+                    " but a room handover takes the officer's whole attention."
+                )
+        bays = [b for b in items if b.kind == "bay"]
+        for t in sorted({b.start for b in bays}):
+            watching = [b for b in bays if b.start <= t < b.end]
+            if len(watching) > limit:
+                out.append(
+                    f"Officer '{officer}' watches {len(watching)} bay handovers at once at {_t(t)}"
+                    f" ({', '.join(repr(b.rid) for b in watching)}), over the limit of {limit}."
+                )
+
+
+def _officer_caps(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
+    """Rule 5: each officer's supervised minutes and handover count stay within their caps."""
+    by_officer: dict[str, list[_Booked]] = defaultdict(list)
+    for b in booked:
+        by_officer[b.handover.officer].append(b)
+    for officer_id, items in by_officer.items():
+        officer = scenario.officer_by_id.get(officer_id)
+        if officer is None:
+            continue
+        minutes = sum(b.minutes for b in items)
+        cap = scenario.supervision_cap(officer)
+        if minutes > cap:
+            out.append(f"Officer '{officer_id}' supervises {minutes} minutes, over the cap of {cap}.")
+        if officer.max_handovers is not None and len(items) > officer.max_handovers:
+            out.append(
+                f"Officer '{officer_id}' supervises {len(items)} handovers, over max_handovers {officer.max_handovers}."
+            )
+
+
+def _visitors(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
+    """Rule 6: the parties of room handovers in progress at a station never exceed its max_visitors."""
+    by_station: dict[str, list[_Booked]] = defaultdict(list)
+    for b in booked:
+        if b.kind == "room":
+            by_station[b.handover.station].append(b)
+    for station_id, items in by_station.items():
+        station = scenario.station_by_id.get(station_id)
+        if station is None or station.max_visitors is None:
+            continue
+        for t in sorted({b.start for b in items}):
+            inside = sorted((b for b in items if b.start <= t < b.end), key=lambda x: x.rid)
+            people = sum(b.request.party_size for b in inside)
+            if people > station.max_visitors:
+                out.append(
+                    f"Station '{station_id}' has {people} visitors inside at {_t(t)}"
+                    f" ({', '.join(repr(b.rid) for b in inside)}), over max_visitors {station.max_visitors}."
+                )
+
+
+def _people(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
+    """Rule 7: a person is never in two handovers at once, and has the travel gap between stations."""
+    gap = scenario.policy.party_travel_minutes
+    by_person: dict[str, list[_Booked]] = defaultdict(list)
+    for b in booked:
+        for person in {b.request.seller, b.request.buyer}:
+            by_person[person].append(b)
+    for person, items in sorted(by_person.items()):
+        for a, b in combinations(sorted(items, key=lambda x: (x.start, x.rid)), 2):
+            if a.start < b.end and b.start < a.end:
+                out.append(f"Person '{person}' is in {a.describe()} and {b.describe()} at once.")
+            elif a.handover.station != b.handover.station and a.start < b.end + gap and b.start < a.end + gap:
+                out.append(
+                    f"Person '{person}' has {a.describe()} at '{a.handover.station}' and {b.describe()}"
+                    f" at '{b.handover.station}', less than {gap} minutes of travel apart."
+                )
+
+
+def _locks(scenario: Scenario, plan: Plan, out: list[str]) -> None:
+    """Rule 8: a locked request is planned exactly as locked."""
+    rows: dict[str, list[Handover]] = defaultdict(list)
+    for h in plan.handovers:
+        rows[h.request_id].append(h)
+    for request in scenario.requests:
+        lock = request.locked
+        if lock is None:
+            continue
+        if not rows[request.id]:
+            out.append(
+                f"Locked request '{request.id}' is not planned; it is locked at '{lock.station}', place"
+                f" '{lock.place}', officer '{lock.officer}', {_t(lock.start)}."
+            )
+            continue
+        for h in rows[request.id]:
+            for name, planned, locked in (
+                ("station", h.station, lock.station),
+                ("place", h.place, lock.place),
+                ("officer", h.officer, lock.officer),
+                ("start", _t(h.start), _t(lock.start)),
+            ):
+                if planned != locked:
+                    out.append(f"Locked request '{request.id}' is planned with {name} '{planned}', but is locked to '{locked}'.")
+
+
+def _levels(scenario: Scenario, booked: list[_Booked]) -> dict[str, int]:
+    """The objective levels recomputed from the rows, in the contract's order."""
+    minutes: dict[str, int] = defaultdict(int)
+    for b in booked:
+        minutes[b.handover.officer] += b.minutes
+    values = {
+        "served": sum(b.request.priority for b in booked),
+        "officers": len(minutes),
+        "balance": max(minutes.values(), default=0),
+        "preference": sum(
+            b.request.stations.index(b.handover.station) for b in booked if b.handover.station in b.request.stations
+        ),
+    }
+    return {level: values[level] for level in LEVELS}
+
+
+def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
+    """Every hard rule of the contract, and the objective levels, recomputed from the plan rows."""
+    out: list[str] = []
+    booked = _booked(scenario, plan)
+    _accounting(scenario, plan, out)
+    _fidelity(scenario, plan, out)
+    _forbidden(scenario, plan, out)
+    _screening(scenario, plan, out)
+    _assignment(scenario, booked, out)
+    _timing(scenario, booked, out)
+    _places(scenario, booked, out)
+    _officer_attention(scenario, booked, out)
+    _officer_caps(scenario, booked, out)
+    _visitors(scenario, booked, out)
+    _people(scenario, booked, out)
+    _locks(scenario, plan, out)
+    return CheckReport(out, _levels(scenario, booked))
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _time_cell(text: str, *, end: bool) -> int:
+    if not _PADDED_TIME.match(text):
+        raise ValueError(f"'{text}' is not a zero-padded time HH:MM")
+    return parse_time(text, allow_midnight_end=end)
+
+
+def _read_table(path: Path, columns: tuple[str, ...], problems: list[str]) -> tuple[list[tuple[int, dict[str, str]]], bool]:
+    """Rows of one CSV file with their line numbers; problems are collected, not raised.
+
+    Returns the rows and whether the file could be read at all (a bad row only loses that row).
+    """
+    if not path.is_file():
+        problems.append(f"{path}: the file is missing.")
+        return [], False
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                problems.append(f"{path}: the file is empty; it needs a header ({', '.join(columns)}).")
+                return [], False
+            header = [name.strip() for name in header]
+            missing = [c for c in columns if c not in header]
+            if missing:
+                problems.append(f"{path}: the header lacks column(s) {', '.join(missing)}.")
+                return [], False
+            rows = []
+            for cells in reader:
+                line = reader.line_num
+                if not cells:
+                    continue
+                if len(cells) != len(header):
+                    problems.append(f"{path}, line {line}: {len(cells)} cells, but the header has {len(header)}.")
+                    continue
+                rows.append((line, dict(zip(header, cells))))
+            return rows, True
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        problems.append(f"{path}: cannot be read as UTF-8 CSV ({error}).")
+        return [], False
+
+
+def _read_folder(plan_dir: Path) -> tuple[Plan, list[str], bool]:
+    """The plan in a folder, the problems found reading it, and whether both files were readable."""
+    problems: list[str] = []
+    plan = Plan()
+    plan_path, unserved_path = plan_dir / "plan.csv", plan_dir / "unserved.csv"
+    plan_rows, plan_ok = _read_table(plan_path, PLAN_COLUMNS, problems)
+    for line, row in plan_rows:
+        try:
+            if not row["request_id"]:
+                raise ValueError("request_id is empty")
+            start = _time_cell(row["start"], end=False)
+            end = _time_cell(row["end"], end=True)
+        except ValueError as error:
+            problems.append(f"{plan_path}, line {line}: {error}.")
+            continue
+        plan.handovers.append(
+            Handover(
+                start=start,
+                station=row["station"],
+                place=row["place"],
+                request_id=row["request_id"],
+                officer=row["officer"],
+                end=end,
+                category=row["category"],
+                seller=row["seller"],
+                buyer=row["buyer"],
+            )
+        )
+    unserved_rows, unserved_ok = _read_table(unserved_path, UNSERVED_COLUMNS, problems)
+    for line, row in unserved_rows:
+        if not row["request_id"]:
+            problems.append(f"{unserved_path}, line {line}: request_id is empty.")
+            continue
+        plan.unserved.append(Unserved(row["request_id"], row["reason"], row["detail"]))
+    return plan, problems, plan_ok and unserved_ok
+
+
+def read_plan(plan_dir: Path) -> Plan:
+    """`plan.csv` and `unserved.csv` of a plan folder; any problem raises ValueError naming file and line."""
+    plan, problems, _ = _read_folder(Path(plan_dir))
+    if problems:
+        raise ValueError("\n".join(problems))
+    return plan
+
+
+def check_folder(scenario: Scenario, plan_dir: Path) -> CheckReport:
+    """`read_plan` then `check_plan`, with reading problems reported as violations.
+
+    A bad row is reported and the rest is still checked (so its request is also
+    reported as missing). A missing or unreadable file is reported alone, since
+    every request would otherwise be reported as missing too.
+    """
+    plan, problems, readable = _read_folder(Path(plan_dir))
+    report = check_plan(scenario, plan)
+    if not readable:
+        return CheckReport(problems, report.levels)
+    return CheckReport(problems + report.violations, report.levels)

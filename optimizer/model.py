@@ -1,0 +1,304 @@
+"""The CP-SAT model of a planning day, built only from the screening's options.
+
+Each constraint family is one function. Interchangeable places of one kind at
+one station form a single cumulative resource (concrete places are assigned
+after the solve, see `placing.py`), except where a lock pins a request to a
+named place: that station's places of that kind are then modelled one by one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from ortools.sat.python import cp_model
+
+from .scenario import Officer, Request, Scenario
+from .screening import Option, Screening
+
+Domain = cp_model.Domain
+
+
+@dataclass
+class Variables:
+    """Every decision variable, keyed by the ids of what it decides."""
+
+    served: dict[str, cp_model.IntVar] = field(default_factory=dict)  # request
+    slot: dict[str, cp_model.IntVar] = field(default_factory=dict)  # request: start // slot_minutes
+    at: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (request, station)
+    by: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (request, officer)
+    on: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (request, place), pinned groups
+    used: dict[str, cp_model.IntVar] = field(default_factory=dict)  # officer
+    load: dict[str, cp_model.IntVar] = field(default_factory=dict)  # officer: supervised minutes
+    busiest: cp_model.IntVar | None = None
+
+    def all(self) -> list[cp_model.IntVar]:
+        out: list[cp_model.IntVar] = []
+        for group in (self.served, self.slot, self.at, self.by, self.on, self.used, self.load):
+            out.extend(group.values())
+        if self.busiest is not None:
+            out.append(self.busiest)
+        return out
+
+
+@dataclass
+class HandoverModel:
+    """The CP-SAT model with its variables and one linear expression per objective level."""
+
+    model: cp_model.CpModel
+    vars: Variables
+    terms: dict[str, list[tuple[cp_model.IntVar, int]]]  # level -> (variable, coefficient)
+    senses: dict[str, str]  # level -> "max" | "min"
+    pinned_groups: set[tuple[str, str]]  # (station, kind) with places modelled one by one
+
+    def level(self, name: str) -> cp_model.LinearExprT:
+        terms = self.terms[name]
+        return cp_model.LinearExpr.WeightedSum([v for v, _ in terms], [c for _, c in terms])
+
+
+class _Builder:
+    def __init__(self, scenario: Scenario, screening: Screening):
+        self.scenario = scenario
+        self.policy = scenario.policy
+        self.options = screening.options
+        self.requests: list[Request] = [scenario.request_by_id[rid] for rid in screening.options]
+        self.model = cp_model.CpModel()
+        self.v = Variables()
+        self.minutes = {r.id: scenario.minutes(r) for r in self.requests}
+        self.pinned = {
+            scenario.place_index[r.locked.place] for r in self.requests if r.locked is not None
+        }
+
+    def start(self, rid: str) -> cp_model.LinearExprT:
+        return self.policy.slot_minutes * self.v.slot[rid]
+
+    def slots(self, spans: list[tuple[int, int]]) -> Domain:
+        step = self.policy.slot_minutes
+        return Domain.FromIntervals([[a // step, b // step] for a, b in spans])
+
+    # -- decisions -------------------------------------------------------
+    def _decisions(self) -> None:
+        """served, station and officer choices, and a start on the grid that each choice allows."""
+        m = self.model
+        for r in self.requests:
+            served = m.NewBoolVar(f"served[{r.id}]")
+            self.v.served[r.id] = served
+            options: list[Option] = self.options[r.id]
+            all_starts = sorted(span for o in options for span in o.starts())
+            domain = self.slots(all_starts)
+            slot = m.NewIntVarFromDomain(domain, f"slot[{r.id}]")
+            self.v.slot[r.id] = slot
+            station_lits = []
+            for option in options:
+                at = m.NewBoolVar(f"at[{r.id},{option.station}]")
+                self.v.at[r.id, option.station] = at
+                station_lits.append(at)
+                station_domain = self.slots(option.starts())
+                if station_domain != domain:
+                    m.AddLinearExpressionInDomain(slot, station_domain).OnlyEnforceIf(at)
+                officer_lits = []
+                for officer_id, spans in option.officer_starts.items():
+                    by = m.NewBoolVar(f"by[{r.id},{officer_id}]")
+                    self.v.by[r.id, officer_id] = by
+                    officer_lits.append(by)
+                    officer_domain = self.slots(spans)
+                    if officer_domain != station_domain:
+                        m.AddLinearExpressionInDomain(slot, officer_domain).OnlyEnforceIf(by)
+                m.Add(sum(officer_lits) == at)
+            m.Add(sum(station_lits) == served)
+
+    def _locks(self) -> None:
+        """A locked request is planned exactly as confirmed."""
+        for r in self.requests:
+            if r.locked is None:
+                continue
+            lock = r.locked
+            self.model.Add(self.v.served[r.id] == 1)
+            self.model.Add(self.v.at[r.id, lock.station] == 1)
+            self.model.Add(self.v.by[r.id, lock.officer] == 1)
+            self.model.Add(self.v.slot[r.id] == lock.start // self.policy.slot_minutes)
+
+    # -- resources -------------------------------------------------------
+    def _places(self) -> None:
+        """Places never overlap, turnover included: a cumulative per station and kind."""
+        m = self.model
+        groups: dict[tuple[str, str], list[tuple[Request, cp_model.IntVar]]] = defaultdict(list)
+        for r in self.requests:
+            for option in self.options[r.id]:
+                groups[option.station, option.kind].append((r, self.v.at[r.id, option.station]))
+        for (station_id, kind), members in groups.items():
+            places = self.scenario.station_by_id[station_id].places(kind)
+            intervals = []
+            for r, at in members:
+                size = self.minutes[r.id] + self.policy.turnover_minutes
+                intervals.append(m.NewOptionalFixedSizeIntervalVar(
+                    self.start(r.id), size, at, f"place[{r.id},{station_id}]"
+                ))
+            if len(members) > len(places):
+                m.AddCumulative(intervals, [1] * len(intervals), len(places))
+            if (station_id, kind) in self.pinned:
+                self._pinned_places(station_id, places, members)
+
+    def _pinned_places(self, station_id, places, members) -> None:
+        """One no-overlap per named place, for groups where a lock names the place."""
+        m = self.model
+        per_place: dict[str, list] = defaultdict(list)
+        for r, at in members:
+            lits = []
+            for place in places:
+                if r.locked is not None and r.locked.place != place.id:
+                    continue
+                on = m.NewBoolVar(f"on[{r.id},{place.id}]")
+                self.v.on[r.id, place.id] = on
+                lits.append(on)
+                size = self.minutes[r.id] + self.policy.turnover_minutes
+                per_place[place.id].append(
+                    m.NewOptionalFixedSizeIntervalVar(self.start(r.id), size, on, f"on[{r.id},{place.id}]")
+                )
+            m.Add(sum(lits) == at)
+        for intervals in per_place.values():
+            if len(intervals) > 1:
+                m.AddNoOverlap(intervals)
+
+    def _officers(self) -> None:
+        """A room handover takes the officer whole; bays share their attention up to the limit."""
+        m = self.model
+        capacity = self.policy.bay_handovers_per_officer
+        per_officer: dict[str, list[tuple[Request, cp_model.IntVar]]] = defaultdict(list)
+        for (rid, officer_id), by in self.v.by.items():
+            per_officer[officer_id].append((self.scenario.request_by_id[rid], by))
+        for officer_id, members in per_officer.items():
+            intervals, demands = [], []
+            for r, by in members:
+                intervals.append(m.NewOptionalFixedSizeIntervalVar(
+                    self.start(r.id), self.minutes[r.id], by, f"duty[{r.id},{officer_id}]"
+                ))
+                demands.append(capacity if self.scenario.category(r).place == "room" else 1)
+            if len(intervals) > 1:
+                if capacity == 1:
+                    m.AddNoOverlap(intervals)
+                else:
+                    m.AddCumulative(intervals, demands, capacity)
+
+    def _caps(self) -> None:
+        """Supervised minutes and handover counts stay within each officer's caps."""
+        m = self.model
+        per_officer: dict[str, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+        for (rid, officer_id), by in self.v.by.items():
+            per_officer[officer_id].append((rid, by))
+        for officer in self.scenario.officers:
+            members = per_officer.get(officer.id, [])
+            cap = self.scenario.supervision_cap(officer)
+            load = m.NewIntVar(0, cap, f"load[{officer.id}]")
+            m.Add(load == sum(self.minutes[rid] * by for rid, by in members))
+            self.v.load[officer.id] = load
+            if officer.max_handovers is not None and len(members) > officer.max_handovers:
+                m.Add(sum(by for _, by in members) <= officer.max_handovers)
+            used = m.NewBoolVar(f"used[{officer.id}]")
+            self.v.used[officer.id] = used
+            for _, by in members:
+                m.AddImplication(by, used)
+            if not members:
+                m.Add(used == 0)
+
+    def _visitors(self) -> None:
+        """No more people inside a station than max_visitors; bay handovers are outdoors."""
+        m = self.model
+        for station in self.scenario.stations:
+            if station.max_visitors is None:
+                continue
+            intervals, demands = [], []
+            for r in self.requests:
+                at = self.v.at.get((r.id, station.id))
+                if at is None or self.scenario.category(r).place != "room":
+                    continue
+                intervals.append(m.NewOptionalFixedSizeIntervalVar(
+                    self.start(r.id), self.minutes[r.id], at, f"visit[{r.id},{station.id}]"
+                ))
+                demands.append(r.party_size)
+            if sum(demands) > station.max_visitors:
+                m.AddCumulative(intervals, demands, station.max_visitors)
+
+    def _parties(self) -> None:
+        """A person is in one handover at a time, with travel time between stations."""
+        m = self.model
+        travel = self.policy.party_travel_minutes
+        by_person: dict[str, list[Request]] = defaultdict(list)
+        for r in self.requests:
+            for person in sorted({r.seller, r.buyer}):
+                by_person[person].append(r)
+        pairs = set()
+        for person, requests in by_person.items():
+            for a, b in combinations(requests, 2):
+                pairs.add((a.id, b.id) if a.id < b.id else (b.id, a.id))
+        for a_id, b_id in sorted(pairs):
+            a, b = self.scenario.request_by_id[a_id], self.scenario.request_by_id[b_id]
+            both = m.NewBoolVar(f"both[{a_id},{b_id}]")
+            m.AddBoolAnd([self.v.served[a_id], self.v.served[b_id]]).OnlyEnforceIf(both)
+            m.AddBoolOr([self.v.served[a_id].Not(), self.v.served[b_id].Not(), both])
+            stations_a = [o.station for o in self.options[a_id]]
+            stations_b = [o.station for o in self.options[b_id]]
+            if travel and any(sa != sb for sa in stations_a for sb in stations_b):
+                apart = m.NewBoolVar(f"apart[{a_id},{b_id}]")
+                for sa in stations_a:
+                    for sb in stations_b:
+                        if sa != sb:
+                            m.AddBoolOr([self.v.at[a_id, sa].Not(), self.v.at[b_id, sb].Not(), apart])
+                gap: cp_model.LinearExprT = travel * apart
+            else:
+                gap = 0
+            first = m.NewBoolVar(f"first[{a_id},{b_id}]")
+            end_a = self.start(a_id) + self.minutes[a_id]
+            end_b = self.start(b_id) + self.minutes[b_id]
+            m.Add(self.start(b_id) >= end_a + gap).OnlyEnforceIf([both, first])
+            m.Add(self.start(a_id) >= end_b + gap).OnlyEnforceIf([both, first.Not()])
+
+    # -- tightening ------------------------------------------------------
+    def _identical_officers(self) -> None:
+        """Officers alike in every respect are interchangeable: order their loads."""
+        groups: dict[tuple, list[Officer]] = defaultdict(list)
+        locked_officers = {r.locked.officer for r in self.requests if r.locked is not None}
+        for officer in self.scenario.officers:
+            if officer.id in locked_officers:
+                continue
+            key = (officer.station, officer.on_duty, tuple(sorted(officer.skills)),
+                   self.scenario.supervision_cap(officer), officer.max_handovers)
+            groups[key].append(officer)
+        for members in groups.values():
+            for first, second in zip(members, members[1:]):
+                self.model.Add(self.v.load[first.id] >= self.v.load[second.id])
+                self.model.Add(self.v.used[first.id] >= self.v.used[second.id])
+
+    # -- objective levels ------------------------------------------------
+    def _levels(self) -> tuple[dict, dict]:
+        m = self.model
+        busiest = m.NewIntVar(0, max([self.scenario.supervision_cap(o) for o in self.scenario.officers] or [0]), "busiest")
+        self.v.busiest = busiest
+        for load in self.v.load.values():
+            m.Add(busiest >= load)
+        rank = {(r.id, o.station): o.rank for r in self.requests for o in self.options[r.id]}
+        levels = {
+            "served": [(self.v.served[r.id], r.priority) for r in self.requests],
+            "officers": [(used, 1) for used in self.v.used.values()],
+            "balance": [(busiest, 1)],
+            "preference": [(at, rank[key]) for key, at in self.v.at.items() if rank[key]],
+        }
+        senses = {"served": "max", "officers": "min", "balance": "min", "preference": "min"}
+        return levels, senses
+
+    def build(self) -> HandoverModel:
+        self._decisions()
+        self._locks()
+        self._places()
+        self._officers()
+        self._caps()
+        self._visitors()
+        self._parties()
+        self._identical_officers()
+        levels, senses = self._levels()
+        return HandoverModel(self.model, self.v, levels, senses, self.pinned)
+
+
+def build_model(scenario: Scenario, screening: Screening) -> HandoverModel:
+    return _Builder(scenario, screening).build()

@@ -1,0 +1,44 @@
+"""The plan: solver-independent rows of handovers and unserved requests.
+
+Nothing here knows about CP-SAT. A plan is what a planner publishes; the
+checker, the metrics and the report all read it in this form (or from the
+CSV files written from it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Handover:
+    start: int
+    station: str
+    place: str
+    request_id: str
+    officer: str
+    end: int  # start + minutes; the place stays blocked until end + turnover
+    category: str
+    seller: str
+    buyer: str
+
+
+@dataclass(frozen=True, order=True)
+class Unserved:
+    request_id: str
+    reason: str  # forbidden_item | no_feasible_slot | capacity
+    detail: str
+
+
+@dataclass
+class Plan:
+    handovers: list[Handover] = field(default_factory=list)
+    unserved: list[Unserved] = field(default_factory=list)
+
+    def sorted(self) -> Plan:
+        """Rows in a stable order, so equal plans write equal files."""
+        return Plan(sorted(self.handovers), sorted(self.unserved))
+
+    @property
+    def served_ids(self) -> set[str]:
+        return {h.request_id for h in self.handovers}

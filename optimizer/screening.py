@@ -1,0 +1,115 @@
+"""Screening: what each request could ever get, before any solve.
+
+A request is `forbidden_item` (the charter bans its category) or
+`no_feasible_slot` (no station, place, officer and window fit it even if it
+were alone), or it gets its options: per acceptable station, the officers who
+could supervise it and the grid starts each of them allows. The model is built
+from these options only, so its domains are already windows ∩ hours ∩ shift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .scenario import PlaceKind, Request, Scenario
+from .timeutil import Range, format_range, grid_starts, intersect
+
+FORBIDDEN = "forbidden_item"
+NO_SLOT = "no_feasible_slot"
+CAPACITY = "capacity"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One acceptable station for a request, with who could supervise it and when."""
+
+    station: str
+    rank: int  # position in the request's station list, 0 for the first
+    kind: PlaceKind
+    officer_starts: dict[str, list[Range]]  # officer id -> inclusive (first, last) grid starts
+
+    def starts(self) -> list[Range]:
+        """Union of the officers' start intervals (inclusive bounds)."""
+        spans = sorted(span for spans in self.officer_starts.values() for span in spans)
+        merged: list[list[int]] = []
+        for first, last in spans:
+            if merged and first <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], last)
+            else:
+                merged.append([first, last])
+        return [(a, b) for a, b in merged]
+
+
+@dataclass
+class Screening:
+    options: dict[str, list[Option]] = field(default_factory=dict)  # plannable requests only
+    unserved: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (reason, detail)
+
+    @property
+    def plannable(self) -> list[str]:
+        return list(self.options)
+
+
+def _ranges(ranges: list[Range]) -> str:
+    return ", ".join(format_range(r) for r in ranges)
+
+
+def screen_request(scenario: Scenario, request: Request) -> tuple[list[Option], str]:
+    """Options of one request, and why each rejected station was rejected."""
+    category = scenario.category(request)
+    kind = category.place
+    minutes = scenario.minutes(request)
+    slot = scenario.policy.slot_minutes
+    options: list[Option] = []
+    reasons: list[str] = []
+    if not request.stations:
+        return [], "every station it listed was removed"
+    for rank, station_id in enumerate(request.stations):
+        station = scenario.station_by_id[station_id]
+        if not station.places(kind):
+            reasons.append(f"{station_id} has no {kind}")
+            continue
+        if kind == "room" and station.max_visitors is not None and request.party_size > station.max_visitors:
+            reasons.append(f"party of {request.party_size} exceeds max_visitors {station.max_visitors} at {station_id}")
+            continue
+        open_windows = intersect(request.windows, station.hours)
+        if not grid_starts(open_windows, minutes, slot):
+            reasons.append(
+                f"no {minutes}-minute slot in the windows ({_ranges(request.windows)}) within the hours of "
+                f"{station_id} ({_ranges(station.hours)})"
+            )
+            continue
+        skilled = [o for o in scenario.officers_at(station_id) if not category.skill or category.skill in o.skills]
+        who = f"officer with skill '{category.skill}'" if category.skill else "officer"
+        if not skilled:
+            reasons.append(f"no {who} at {station_id}")
+            continue
+        capped = [o for o in skilled if scenario.supervision_cap(o) >= minutes]
+        if not capped:
+            reasons.append(f"a {minutes}-minute handover exceeds the supervision cap of every {who} at {station_id}")
+            continue
+        officer_starts = {}
+        for officer in capped:
+            starts = grid_starts(intersect(open_windows, [officer.on_duty]), minutes, slot)
+            if starts:
+                officer_starts[officer.id] = starts
+        if not officer_starts:
+            reasons.append(f"no {who} on shift at {station_id} for {minutes} minutes between {_ranges(open_windows)}")
+            continue
+        options.append(Option(station_id, rank, kind, officer_starts))
+    return options, "; ".join(reasons)
+
+
+def screen(scenario: Scenario) -> Screening:
+    result = Screening()
+    for request in scenario.requests:
+        category = scenario.category(request)
+        if category.forbidden is not None:
+            result.unserved[request.id] = (FORBIDDEN, category.forbidden)
+            continue
+        options, why = screen_request(scenario, request)
+        if options:
+            result.options[request.id] = options
+        else:
+            result.unserved[request.id] = (NO_SLOT, why)
+    return result

@@ -1,0 +1,215 @@
+"""Lexicographic solving: one level at a time, each fixed before the next.
+
+Each level is optimised with the previous solution as a complete hint, then
+held at the value reached (proven or not) while the next is optimised. The
+result is a solver-independent Plan plus a record of each level's status.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import ortools
+from ortools.sat.python import cp_model
+
+from .model import HandoverModel, build_model
+from .placing import assign_places
+from .plan import Handover, Plan, Unserved
+from .scenario import Scenario
+from .screening import CAPACITY, Screening, screen
+
+CAPACITY_DETAIL = "fits alone, but not beside the requests that were planned"
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float = 60.0  # seconds for all levels together
+    workers: int = 8  # CP-SAT portfolio size; 8 beats 2 even on 2 cores (LP workers)
+    seed: int = 0
+    deterministic: bool = False
+    log: bool = False
+
+
+@dataclass
+class LevelResult:
+    name: str
+    sense: str  # "max" | "min"
+    value: int
+    bound: int
+    status: str  # "optimal" | "feasible" | "unknown"
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        """Relative distance between value and bound (0 when proven)."""
+        if self.value == self.bound:
+            return 0.0
+        return abs(self.bound - self.value) / max(1, abs(self.bound))
+
+
+@dataclass
+class SolveResult:
+    plan: Plan
+    levels: list[LevelResult] = field(default_factory=list)
+    seconds: float = 0.0
+    options: SolveOptions = field(default_factory=SolveOptions)
+    solver: str = "cp-sat"
+
+    @property
+    def status(self) -> str:
+        if all(level.status == "optimal" for level in self.levels):
+            return "optimal"
+        return "feasible"
+
+
+Progress = Callable[[str, float, float, float], None]  # level, best, bound, elapsed seconds
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    def __init__(self, level: str, progress: Progress, started: float):
+        super().__init__()
+        self.level, self.progress, self.started = level, progress, started
+
+    def on_solution_callback(self) -> None:
+        self.progress(self.level, self.ObjectiveValue(), self.BestObjectiveBound(), time.monotonic() - self.started)
+
+
+def _parameters(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = options.workers
+    p.random_seed = options.seed
+    p.log_search_progress = options.log
+    if options.deterministic:
+        # Interleaved search is deterministic whatever the number of workers, and a
+        # deterministic time limit makes the stopping point reproducible too.
+        p.interleave_search = True
+        p.max_deterministic_time = max(seconds, 0.1)
+    else:
+        p.max_time_in_seconds = max(seconds, 0.1)
+    return solver
+
+
+def _hint(hm: HandoverModel, values: dict[int, int]) -> None:
+    hm.model.ClearHints()
+    for var in hm.vars.all():
+        if var.Index() in values:
+            hm.model.AddHint(var, values[var.Index()])
+
+
+def _trivial_hint(hm: HandoverModel, scenario: Scenario) -> dict[int, int]:
+    """Only the locked requests planned: feasible whenever the locks are valid."""
+    v = hm.vars
+    values: dict[int, int] = {}
+    locked = {r.id: r.locked for r in scenario.requests if r.locked is not None}
+    for rid, served in v.served.items():
+        values[served.Index()] = int(rid in locked)
+    for (rid, station), at in v.at.items():
+        values[at.Index()] = int(rid in locked and locked[rid].station == station)
+    for (rid, officer), by in v.by.items():
+        values[by.Index()] = int(rid in locked and locked[rid].officer == officer)
+    for (rid, place), on in v.on.items():
+        values[on.Index()] = int(rid in locked and locked[rid].place == place)
+    for rid, slot in v.slot.items():
+        if rid in locked:
+            values[slot.Index()] = locked[rid].start // scenario.policy.slot_minutes
+    return values
+
+
+def _status(code: int) -> str:
+    return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(code, "unknown")
+
+
+def solve(
+    scenario: Scenario,
+    options: SolveOptions = SolveOptions(),
+    progress: Progress | None = None,
+    screening: Screening | None = None,
+) -> SolveResult:
+    started = time.monotonic()
+    screening = screening or screen(scenario)
+    hm = build_model(scenario, screening)
+    order = scenario.policy.objective
+    values = _trivial_hint(hm, scenario)
+    result = SolveResult(plan=Plan(), options=options)
+    solution: dict[int, int] | None = None
+    for index, name in enumerate(order):
+        remaining = options.time_limit - (time.monotonic() - started)
+        budget = remaining if index == len(order) - 1 else remaining / 2
+        expr, sense = hm.level(name), hm.senses[name]
+        _hint(hm, values)
+        if sense == "max":
+            hm.model.Maximize(expr)
+        else:
+            hm.model.Minimize(expr)
+        solver = _parameters(options, budget)
+        level_started = time.monotonic()
+        watcher = _Watcher(name, progress, started) if progress else None
+        code = solver.Solve(hm.model, watcher) if watcher else solver.Solve(hm.model)
+        seconds = time.monotonic() - level_started
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = {var.Index(): solver.Value(var) for var in hm.vars.all()}
+            value = int(round(solver.ObjectiveValue()))
+            bound = int(round(solver.BestObjectiveBound()))
+            solution = values
+        elif code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"level '{name}': the model is {solver.StatusName(code)}; this is a bug")
+        else:
+            # No solution within the budget: keep the previous one (the trivial plan
+            # at worst), which the hint made feasible.
+            value = _evaluate(hm, name, values)
+            bound = int(round(solver.BestObjectiveBound())) if solution else value
+        result.levels.append(LevelResult(name, sense, value, bound, _status(code), seconds))
+        if progress:
+            progress(name, value, bound, time.monotonic() - started)
+        if sense == "max":
+            hm.model.Add(expr >= value)
+        else:
+            hm.model.Add(expr <= value)
+    hm.model.ClearObjective()
+    result.plan = _read_plan(scenario, screening, hm, values)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _evaluate(hm: HandoverModel, name: str, values: dict[int, int]) -> int:
+    """The value of a level under a full assignment, without a solver."""
+    return sum(coeff * values.get(var.Index(), 0) for var, coeff in hm.terms[name])
+
+
+def _read_plan(scenario: Scenario, screening: Screening, hm: HandoverModel, values: dict[int, int]) -> Plan:
+    v = hm.vars
+    slot = scenario.policy.slot_minutes
+    turnover = scenario.policy.turnover_minutes
+    chosen_station = {rid: s for (rid, s), at in v.at.items() if values.get(at.Index())}
+    chosen_officer = {rid: o for (rid, o), by in v.by.items() if values.get(by.Index())}
+    fixed_place = {rid: p for (rid, p), on in v.on.items() if values.get(on.Index())}
+    stays, starts = [], {}
+    for rid, served in v.served.items():
+        if not values.get(served.Index()):
+            continue
+        request = scenario.request_by_id[rid]
+        start = values[v.slot[rid].Index()] * slot
+        starts[rid] = start
+        stays.append((rid, chosen_station[rid], start, start + scenario.minutes(request) + turnover))
+    places = assign_places(scenario, stays, fixed_place)
+    plan = Plan()
+    for rid, start in starts.items():
+        request = scenario.request_by_id[rid]
+        plan.handovers.append(Handover(
+            start=start, station=chosen_station[rid], place=places[rid], request_id=rid,
+            officer=chosen_officer[rid], end=start + scenario.minutes(request),
+            category=request.category, seller=request.seller, buyer=request.buyer,
+        ))
+    for rid, (reason, detail) in screening.unserved.items():
+        plan.unserved.append(Unserved(rid, reason, detail))
+    for rid in screening.options:
+        if rid not in starts:
+            plan.unserved.append(Unserved(rid, CAPACITY, CAPACITY_DETAIL))
+    return plan.sorted()
+
+
+def solver_version() -> str:
+    return f"ortools {ortools.__version__}"
