@@ -144,6 +144,11 @@ def check(
     raise typer.Exit(code=1)
 
 
+from .cli_report import register as _register_report_commands  # noqa: E402
+
+_register_report_commands(app)
+
+
 def main() -> None:
     app()
 

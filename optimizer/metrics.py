@@ -25,6 +25,8 @@ class OfficerLoad:
     share_of_shift: float  # supervised_minutes / shift_minutes
     first_start: int | None
     last_end: int | None
+    shift_start: int
+    shift_end: int
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ def officer_loads(scenario: Scenario, plan: Plan) -> list[OfficerLoad]:
             share_of_shift=round(supervised / shift, 4) if shift else 0.0,
             first_start=min((h.start for h in handovers), default=None),
             last_end=max((h.end for h in handovers), default=None),
+            shift_start=start,
+            shift_end=end,
         ))
     return rows
 

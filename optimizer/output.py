@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+import yaml
+
 from .metrics import officer_loads, station_loads
 from .plan import Plan
 from .scenario import Scenario
@@ -25,7 +27,7 @@ PLAN_COLUMNS = ["request_id", "station", "place", "officer", "start", "end", "ca
 UNSERVED_COLUMNS = ["request_id", "reason", "detail"]
 OFFICER_COLUMNS = [
     "officer", "station", "shift_minutes", "supervised_minutes", "cap", "handovers",
-    "share_of_shift", "first_start", "last_end",
+    "share_of_shift", "first_start", "last_end", "shift_start", "shift_end",
 ]
 STATION_COLUMNS = ["station", "handovers", "room_utilisation", "bay_utilisation", "peak_visitors"]
 
@@ -65,7 +67,8 @@ def officer_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
             "officer": o.officer, "station": o.station, "shift_minutes": o.shift_minutes,
             "supervised_minutes": o.supervised_minutes, "cap": o.cap, "handovers": o.handovers,
             "share_of_shift": _number(o.share_of_shift), "first_start": _time(o.first_start),
-            "last_end": _time(o.last_end),
+            "last_end": _time(o.last_end), "shift_start": _time(o.shift_start),
+            "shift_end": _time(o.shift_end),
         }
         for o in officer_loads(scenario, plan)
     ]
@@ -120,6 +123,17 @@ def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
     }
 
 
+def dump_scenario(scenario: Scenario, path: Path) -> None:
+    """The validated scenario as one self-contained YAML file that reloads to the same day.
+
+    Kept in every plan folder so the plan can be checked and reported on later
+    even if the source files (parents, CSV sections) have changed since.
+    """
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    header = f"# The validated scenario this plan was made from ({input_hash(scenario)}).\n"
+    path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
@@ -137,6 +151,7 @@ def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult) -> N
     )
     _write_csv(folder / "officers.csv", OFFICER_COLUMNS, officer_rows(scenario, plan))
     _write_csv(folder / "stations.csv", STATION_COLUMNS, station_rows(scenario, plan))
+    dump_scenario(scenario, folder / "scenario.yaml")
     (folder / "summary.json").write_text(
         json.dumps(summary(scenario, result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
