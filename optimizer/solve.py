@@ -115,6 +115,15 @@ def _trivial_hint(hm: HandoverModel, scenario: Scenario) -> dict[int, int]:
     for rid, slot in v.slot.items():
         if rid in locked:
             values[slot.Index()] = locked[rid].start // scenario.policy.slot_minutes
+    loads = {officer: 0 for officer in v.load}
+    for rid, lock in locked.items():
+        if rid in v.served:
+            loads[lock.officer] += scenario.minutes(scenario.request_by_id[rid])
+    for officer, load in v.load.items():
+        values[load.Index()] = loads[officer]
+        values[v.used[officer].Index()] = int(loads[officer] > 0)
+    if v.busiest is not None:
+        values[v.busiest.Index()] = max(loads.values(), default=0)
     return values
 
 
@@ -134,7 +143,6 @@ def solve(
     order = scenario.policy.objective
     values = _trivial_hint(hm, scenario)
     result = SolveResult(plan=Plan(), options=options)
-    solution: dict[int, int] | None = None
     for index, name in enumerate(order):
         remaining = options.time_limit - (time.monotonic() - started)
         budget = remaining if index == len(order) - 1 else remaining / 2
@@ -153,14 +161,13 @@ def solve(
             values = {var.Index(): solver.Value(var) for var in hm.vars.all()}
             value = int(round(solver.ObjectiveValue()))
             bound = int(round(solver.BestObjectiveBound()))
-            solution = values
         elif code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"level '{name}': the model is {solver.StatusName(code)}; this is a bug")
         else:
             # No solution within the budget: keep the previous one (the trivial plan
             # at worst), which the hint made feasible.
             value = _evaluate(hm, name, values)
-            bound = int(round(solver.BestObjectiveBound())) if solution else value
+            bound = _static_bound(hm, name)
         result.levels.append(LevelResult(name, sense, value, bound, _status(code), seconds))
         if progress:
             progress(name, value, bound, time.monotonic() - started)
@@ -169,6 +176,9 @@ def solve(
         else:
             hm.model.Add(expr <= value)
     hm.model.ClearObjective()
+    for level in result.levels:
+        # A later level may improve an earlier unproven one; report the plan's own values.
+        level.value = _evaluate(hm, level.name, values)
     result.plan = _read_plan(scenario, screening, hm, values)
     result.seconds = time.monotonic() - started
     return result
@@ -177,6 +187,14 @@ def solve(
 def _evaluate(hm: HandoverModel, name: str, values: dict[int, int]) -> int:
     """The value of a level under a full assignment, without a solver."""
     return sum(coeff * values.get(var.Index(), 0) for var, coeff in hm.terms[name])
+
+
+def _static_bound(hm: HandoverModel, name: str) -> int:
+    """The bound known without search: all of a maximised level, none of a minimised one."""
+    coeffs = [coeff for _, coeff in hm.terms[name]]
+    if hm.senses[name] == "max":
+        return sum(c for c in coeffs if c > 0)
+    return sum(c for c in coeffs if c < 0)
 
 
 def _read_plan(scenario: Scenario, screening: Screening, hm: HandoverModel, values: dict[int, int]) -> Plan:

@@ -1,0 +1,158 @@
+"""The command line through typer's runner: exit codes, output folders, reproducibility."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from optimizer.cli import app
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "tiny.yaml"
+FAST = ["--time-limit", "10", "--workers", "1", "--seed", "0"]
+PLAN_FILES = ["plan.csv", "unserved.csv", "officers.csv", "stations.csv", "summary.json", "scenario.yaml"]
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    result = runner.invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_plan_writes_every_file_and_accounts_for_every_request(tmp_path):
+    out = tmp_path / "plan"
+    result = run("plan", TINY, "--out", out, *FAST)
+    assert result.exit_code == 0, result.output
+    for name in PLAN_FILES:
+        assert (out / name).exists(), name
+    planned = {r["request_id"] for r in rows(out / "plan.csv")}
+    unserved = {r["request_id"]: r["reason"] for r in rows(out / "unserved.csv")}
+    # One room for r1 and r2 (15 min + 5 turnover within 10:00-11:00: both fit),
+    # the car on the bay with alice, the knife refused by the charter.
+    assert planned == {"r1", "r2", "r3"}
+    assert unserved == {"r4": "forbidden_item"}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["counts"]["served"] == 3
+    assert summary["objective"]["served"] == 3
+    assert summary["workers"] == 1 and summary["seed"] == 0
+    assert summary["input_hash"].startswith("sha256:")
+
+
+def test_plan_then_check_accepts_and_a_broken_plan_is_rejected(tmp_path):
+    out = tmp_path / "plan"
+    assert run("plan", TINY, "--out", out, *FAST).exit_code == 0
+    good = run("check", TINY, out)
+    assert good.exit_code == 0, good.output
+    assert "served 3" in good.output
+
+    # Put both phones in the one room at the same time: a place overlap.
+    plan_rows = rows(out / "plan.csv")
+    phones = [r for r in plan_rows if r["category"] == "phone"]
+    phones[1].update(start=phones[0]["start"], end=phones[0]["end"], place=phones[0]["place"])
+    with (out / "plan.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(plan_rows[0]))
+        writer.writeheader()
+        writer.writerows(plan_rows)
+    bad = run("check", TINY, out)
+    assert bad.exit_code == 1
+    assert "room-1" in bad.output
+
+
+def test_existing_output_is_kept_without_force_and_replaced_with_it(tmp_path):
+    out = tmp_path / "plan"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous plan")
+    refused = run("plan", TINY, "--out", out, *FAST)
+    assert refused.exit_code == 2
+    assert "--force" in refused.output
+    assert (out / "keep.txt").read_text() == "previous plan"
+
+    replaced = run("plan", TINY, "--out", out, "--force", *FAST)
+    assert replaced.exit_code == 0, replaced.output
+    assert not (out / "keep.txt").exists()
+    assert (out / "plan.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["plan"]  # no temporary folder left behind
+
+
+def test_default_output_folder_is_reports_name_date(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("plan", TINY, *FAST)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reports" / "tiny" / "2026-12-01" / "plan.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        # A start outside the day: the field is named.
+        ("requests:\n  - {id: r1, category: phone, stations: [st-a], windows: ['25:00-26:00'], seller: a, buyer: b}\n",
+         "windows[0]"),
+        # A lock on a place that does not exist.
+        ("requests:\n  - {id: r1, category: phone, stations: [st-a], windows: ['10:00-11:00'], seller: a, buyer: b,"
+         " locked: {station: st-a, place: nowhere, officer: alice, start: '10:00'}}\n", "locked.place"),
+        # Not YAML at all.
+        ("requests: [unclosed\n", ""),
+    ],
+)
+def test_bad_input_exits_2_naming_file_and_field(tmp_path, text, field):
+    base = TINY.read_text().split("requests:")[0]
+    path = tmp_path / "bad.yaml"
+    path.write_text(base + text)
+    for command in (["validate", path], ["plan", path, "--out", tmp_path / "out", *FAST]):
+        result = run(*command)
+        assert result.exit_code == 2, result.output
+        assert "bad.yaml" in result.output
+        assert field in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_conflicting_locks_exit_2_naming_both(tmp_path):
+    text = TINY.read_text().replace(
+        "{id: r1, category: phone, stations: [st-a], windows: [\"10:00-11:00\"], seller: u-1, buyer: u-2}",
+        "{id: r1, category: phone, stations: [st-a], windows: [\"10:00-11:00\"], seller: u-1, buyer: u-2,"
+        " locked: {station: st-a, place: room-1, officer: bob, start: \"10:00\"}}",
+    ).replace(
+        "{id: r2, category: phone, stations: [st-a], windows: [\"10:00-11:00\"], seller: u-3, buyer: u-4}",
+        "{id: r2, category: phone, stations: [st-a], windows: [\"10:00-11:00\"], seller: u-3, buyer: u-4,"
+        " locked: {station: st-a, place: room-1, officer: alice, start: \"10:15\"}}",
+    )
+    path = tmp_path / "locks.yaml"
+    path.write_text(text)
+    result = run("plan", path, "--out", tmp_path / "out", *FAST)
+    assert result.exit_code == 2, result.output
+    assert "'r1'" in result.output and "'r2'" in result.output and "room-1" in result.output
+
+
+def test_deterministic_runs_write_identical_files(tmp_path):
+    pilot = Path(__file__).parent.parent / "scenarios" / "paris-pilot.yaml"
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        result = run("plan", pilot, "--out", out, "--deterministic", "--workers", "2", "--seed", "7",
+                     "--time-limit", "4")
+        assert result.exit_code == 0, result.output
+        outs.append(out)
+    for name in (n for n in PLAN_FILES if n != "summary.json"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    first, second = (json.loads((o / "summary.json").read_text()) for o in outs)
+    for timing in ("solve_seconds", "levels"):
+        first.pop(timing), second.pop(timing)
+    assert first == second
+
+
+def test_validate_default_scenario_exits_0(monkeypatch):
+    monkeypatch.chdir(Path(__file__).parent.parent)
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "paris-pilot" in result.output
