@@ -100,29 +100,143 @@ def plan(
     seed: int = typer.Option(0, "--seed", help="CP-SAT random seed."),
     deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same files for the same seed and workers)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
+    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, help="Seconds for the explanations' bounded solves."),
 ) -> None:
     """Plan the day: every request gets a station, place, start and officer, or a reason."""
-    loaded, origins = _load(scenario)
-    target = out_dir or Path("reports") / loaded.name / loaded.date.isoformat()
+    loaded, _ = _load(scenario)
+    target = _target(out_dir, loaded, force)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    _plan_and_write(loaded, options, target, force, explain, explain_time)
+
+
+def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
+    target = out_dir or Path("reports") / scenario.name / scenario.date.isoformat()
     if target.exists() and not force:
         err.print(f"{target} already exists; use --force to replace it.", highlight=False)
         raise typer.Exit(code=2)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    return target
+
+
+def _plan_and_write(loaded, options, target, force, explain, explain_time, previous=None) -> None:
+    """Solve, explain, check, write: the one path every planning command takes."""
+    from .explain import explain_unserved
+    from .replan import CHANGE_COLUMNS, change_rows, changes
+    from .output import write_csv
+
+    screening = screen(loaded)
     with err.status("solving…") as status:
-        result = solve(loaded, options, progress=_progress_printer(status))
+        result = solve(loaded, options, progress=_progress_printer(status), screening=screening, previous=previous)
+        if explain:
+            status.update("explaining the unserved requests…")
+            result.plan = explain_unserved(
+                loaded, screening, result.plan, budget=explain_time, workers=options.workers, seed=options.seed,
+            )
     report = check_plan(loaded, result.plan)
     if not report.ok:
         err.print("[bold red]Bug: the plan fails the checker; nothing was written.[/bold red] Please report it with the scenario.")
         for violation in report.violations:
             err.print(f"  {violation}", markup=False, highlight=False)
         raise typer.Exit(code=3)
+    moved = changes(loaded, previous, result.plan) if previous is not None else None
+
+    def write(folder: Path) -> None:
+        write_plan_files(folder, loaded, result)
+        if moved is not None:
+            write_csv(folder / "changes.csv", CHANGE_COLUMNS, change_rows(moved))
+
     try:
-        publish(target, force, lambda folder: write_plan_files(folder, loaded, result))
+        publish(target, force, write)
     except OutputExists as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(code=2)
     _print_result(loaded, result)
+    if moved is not None:
+        kinds: dict[str, int] = {}
+        for change in moved:
+            kinds[change.change] = kinds.get(change.change, 0) + 1
+        out.print("Changes: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"), highlight=False)
     out.print(f"Plan written to {target}", highlight=False)
+
+
+@app.command()
+def replan(
+    scenario: Path = typer.Argument(..., help="The changed scenario."),
+    previous_dir: Path = typer.Option(..., "--previous", help="The published plan folder to stay close to."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="New plan folder (default: reports/<name>/<date>/)."),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1),
+    workers: int = typer.Option(8, "--workers", min=1),
+    seed: int = typer.Option(0, "--seed"),
+    deterministic: bool = typer.Option(False, "--deterministic"),
+    force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
+    explain: bool = typer.Option(True, "--explain/--no-explain"),
+    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0),
+) -> None:
+    """Re-plan a changed day, moving the fewest published appointments; writes changes.csv."""
+    from .check import read_plan
+
+    loaded, _ = _load(scenario)
+    try:
+        previous = read_plan(previous_dir)
+    except ValueError as exc:
+        err.print(f"{previous_dir}: not a readable plan folder: {exc}", highlight=False, markup=False)
+        raise typer.Exit(code=2)
+    target = _target(out_dir, loaded, force)
+    if target.resolve() == previous_dir.resolve():
+        err.print("--out must differ from --previous: the published plan is kept as it was.", highlight=False)
+        raise typer.Exit(code=2)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    _plan_and_write(loaded, options, target, force, explain, explain_time, previous=previous)
+
+
+@app.command()
+def offer(
+    scenario: Path = typer.Argument(..., help="The scenario the plan was made for."),
+    plan_dir: Path = typer.Option(..., "--plan", help="The current plan folder (kept fixed)."),
+    request_file: Path = typer.Option(..., "--request", help="YAML file with the one new request."),
+    top: int = typer.Option(5, "--top", min=1, help="How many options at most."),
+    as_json: bool = typer.Option(False, "--json", help="Print the options as JSON (for the booking platform)."),
+) -> None:
+    """Options for one new request beside the current plan, best first."""
+    import json
+
+    from .check import read_plan
+    from .errors import ScenarioError
+    from .loading import load_request
+    from .offer import offers
+
+    loaded, _ = _load(scenario)
+    try:
+        request = load_request(request_file, loaded)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            err.print(f"  {problem}", highlight=False, markup=False)
+        raise typer.Exit(code=2)
+    try:
+        current = read_plan(plan_dir)
+    except ValueError as exc:
+        err.print(f"{plan_dir}: not a readable plan folder: {exc}", highlight=False, markup=False)
+        raise typer.Exit(code=2)
+    found, reason = offers(loaded, current, request, top)
+    if as_json:
+        out.print_json(json.dumps({
+            "request_id": request.id,
+            "options": [
+                {"station": o.station, "start": format_time(o.start), "end": format_time(o.end),
+                 "place": o.place, "officer": o.officer} for o in found
+            ],
+            "reason": reason,
+        }))
+        return
+    if not found:
+        out.print(f"No option for {request.id}: {reason}", highlight=False, markup=False)
+        return
+    table = Table(title=f"Options for {request.id}", title_justify="left")
+    for column in ("#", "station", "start", "end", "place", "officer"):
+        table.add_column(column)
+    for number, o in enumerate(found, start=1):
+        table.add_row(str(number), o.station, format_time(o.start), format_time(o.end), o.place, o.officer)
+    out.print(table)
 
 
 @app.command()

@@ -401,3 +401,33 @@ def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
     if problems:
         raise ScenarioError(problems)
     return scenario, origins
+
+
+def load_request(path: Path | str, scenario: Scenario) -> Request:
+    """One new request from a YAML file (a mapping, or a list of one), checked against the day."""
+    from .validation import check_references
+
+    path = Path(path).resolve()
+    file = display_path(path)
+    problems: list[Problem] = []
+    data = _read_yaml(path, "request", problems)
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    if not problems and not isinstance(data, dict):
+        problems.append(Problem(file, "request", "", "must be one request as a YAML mapping"))
+    if problems:
+        raise ScenarioError(problems)
+    label = f"request ({'line ' + str(data.line) if getattr(data, 'line', None) else 'entry 1'})"
+    try:
+        request = Request.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(_pydantic_problems(exc, file, label)) from None
+    origins = Origins(scenario_file=file)
+    origins.entries[("requests", request.id)] = Origin(file, label.split("(")[1].rstrip(")"))
+    if request.id in scenario.request_by_id:
+        raise ScenarioError([origins.problem("requests", request.id, "id", "a request with this id is already in the scenario")])
+    day = scenario.model_copy(update={"requests": [*scenario.requests, request]})
+    problems = [p for p in check_references(day, origins) if p.file == file]
+    if problems:
+        raise ScenarioError(problems)
+    return request

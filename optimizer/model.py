@@ -14,6 +14,7 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
+from .plan import Handover
 from .scenario import Officer, Request, Scenario
 from .screening import Option, Screening
 
@@ -51,14 +52,28 @@ class HandoverModel:
     terms: dict[str, list[tuple[cp_model.IntVar, int]]]  # level -> (variable, coefficient)
     senses: dict[str, str]  # level -> "max" | "min"
     pinned_groups: set[tuple[str, str]]  # (station, kind) with places modelled one by one
+    constants: dict[str, int] = field(default_factory=dict)  # level -> constant term
+
+    def solution_vars(self) -> list[cp_model.IntVar]:
+        """Decision variables and every variable of a level: what a complete hint sets."""
+        seen = {var.Index(): var for var in self.vars.all()}
+        for terms in self.terms.values():
+            for var, _ in terms:
+                seen.setdefault(var.Index(), var)
+        return list(seen.values())
 
     def level(self, name: str) -> cp_model.LinearExprT:
         terms = self.terms[name]
-        return cp_model.LinearExpr.WeightedSum([v for v, _ in terms], [c for _, c in terms])
+        expr = cp_model.LinearExpr.WeightedSum([v for v, _ in terms], [c for _, c in terms])
+        return expr + self.constants.get(name, 0)
+
+
+# Weights of the `changes` level of a re-plan: what a move costs the parties told.
+MOVE_WEIGHTS = {"time_or_station": 4, "place": 2, "officer": 1}
 
 
 class _Builder:
-    def __init__(self, scenario: Scenario, screening: Screening):
+    def __init__(self, scenario: Scenario, screening: Screening, previous: dict[str, Handover] | None = None):
         self.scenario = scenario
         self.policy = scenario.policy
         self.options = screening.options
@@ -66,9 +81,10 @@ class _Builder:
         self.model = cp_model.CpModel()
         self.v = Variables()
         self.minutes = {r.id: scenario.minutes(r) for r in self.requests}
+        self.previous = {rid: h for rid, h in (previous or {}).items() if rid in screening.options}
         self.pinned = {
             scenario.place_index[r.locked.place] for r in self.requests if r.locked is not None
-        }
+        } | {scenario.place_index[h.place] for h in self.previous.values() if h.place in scenario.place_index}
 
     def start(self, rid: str) -> cp_model.LinearExprT:
         return self.policy.slot_minutes * self.v.slot[rid]
@@ -287,6 +303,34 @@ class _Builder:
         senses = {"served": "max", "officers": "min", "balance": "min", "preference": "min"}
         return levels, senses
 
+    def _changes(self) -> tuple[list[tuple[cp_model.IntVar, int]], int]:
+        """Keeping a previous appointment: same station and start, same place, same officer."""
+        m = self.model
+        step = self.policy.slot_minutes
+        terms, constant = [], 0
+        for rid, before in sorted(self.previous.items()):
+            constant += sum(MOVE_WEIGHTS.values())
+            at = self.v.at.get((rid, before.station))
+            if at is None or before.start % step:
+                continue
+            kept = m.NewBoolVar(f"kept[{rid}]")
+            m.AddImplication(kept, at)
+            m.Add(self.v.slot[rid] == before.start // step).OnlyEnforceIf(kept)
+            terms.append((kept, -MOVE_WEIGHTS["time_or_station"]))
+            on = self.v.on.get((rid, before.place))
+            if on is not None:
+                same_place = m.NewBoolVar(f"same_place[{rid}]")
+                m.AddImplication(same_place, on)
+                m.AddImplication(same_place, kept)
+                terms.append((same_place, -MOVE_WEIGHTS["place"]))
+            by = self.v.by.get((rid, before.officer))
+            if by is not None:
+                same_officer = m.NewBoolVar(f"same_officer[{rid}]")
+                m.AddImplication(same_officer, by)
+                m.AddImplication(same_officer, kept)
+                terms.append((same_officer, -MOVE_WEIGHTS["officer"]))
+        return terms, constant
+
     def build(self) -> HandoverModel:
         self._decisions()
         self._locks()
@@ -297,8 +341,13 @@ class _Builder:
         self._parties()
         self._identical_officers()
         levels, senses = self._levels()
-        return HandoverModel(self.model, self.v, levels, senses, self.pinned)
+        constants = {}
+        if self.previous:
+            levels["changes"], constants["changes"] = self._changes()
+            senses["changes"] = "min"
+        return HandoverModel(self.model, self.v, levels, senses, self.pinned, constants)
 
 
-def build_model(scenario: Scenario, screening: Screening) -> HandoverModel:
-    return _Builder(scenario, screening).build()
+def build_model(scenario: Scenario, screening: Screening, previous: dict[str, Handover] | None = None) -> HandoverModel:
+    """The model; with `previous` appointments it also has a `changes` level to minimise."""
+    return _Builder(scenario, screening, previous).build()

@@ -134,7 +134,7 @@ def dump_scenario(scenario: Scenario, path: Path) -> None:
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
@@ -144,13 +144,13 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> No
 def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult) -> None:
     """The contract's plan files, into an existing folder."""
     plan = result.plan.sorted()
-    _write_csv(folder / "plan.csv", PLAN_COLUMNS, plan_rows(plan))
-    _write_csv(
+    write_csv(folder / "plan.csv", PLAN_COLUMNS, plan_rows(plan))
+    write_csv(
         folder / "unserved.csv", UNSERVED_COLUMNS,
         [{"request_id": u.request_id, "reason": u.reason, "detail": u.detail} for u in plan.unserved],
     )
-    _write_csv(folder / "officers.csv", OFFICER_COLUMNS, officer_rows(scenario, plan))
-    _write_csv(folder / "stations.csv", STATION_COLUMNS, station_rows(scenario, plan))
+    write_csv(folder / "officers.csv", OFFICER_COLUMNS, officer_rows(scenario, plan))
+    write_csv(folder / "stations.csv", STATION_COLUMNS, station_rows(scenario, plan))
     dump_scenario(scenario, folder / "scenario.yaml")
     (folder / "summary.json").write_text(
         json.dumps(summary(scenario, result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -94,31 +94,37 @@ def _parameters(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
 
 def _hint(hm: HandoverModel, values: dict[int, int]) -> None:
     hm.model.ClearHints()
-    for var in hm.vars.all():
+    for var in hm.solution_vars():
         if var.Index() in values:
             hm.model.AddHint(var, values[var.Index()])
 
 
 def _trivial_hint(hm: HandoverModel, scenario: Scenario) -> dict[int, int]:
     """Only the locked requests planned: feasible whenever the locks are valid."""
-    v = hm.vars
-    values: dict[int, int] = {}
     locked = {r.id: r.locked for r in scenario.requests if r.locked is not None}
+    return _hint_from(hm, scenario, locked)
+
+
+def _hint_from(hm: HandoverModel, scenario: Scenario, appointments: dict) -> dict[int, int]:
+    """Values that plan exactly the given appointments (anything with station, place, officer, start)."""
+    v = hm.vars
+    chosen = {rid: a for rid, a in appointments.items() if rid in v.served}
+    values: dict[int, int] = {}
     for rid, served in v.served.items():
-        values[served.Index()] = int(rid in locked)
+        values[served.Index()] = int(rid in chosen)
     for (rid, station), at in v.at.items():
-        values[at.Index()] = int(rid in locked and locked[rid].station == station)
+        values[at.Index()] = int(rid in chosen and chosen[rid].station == station)
     for (rid, officer), by in v.by.items():
-        values[by.Index()] = int(rid in locked and locked[rid].officer == officer)
+        values[by.Index()] = int(rid in chosen and chosen[rid].officer == officer)
     for (rid, place), on in v.on.items():
-        values[on.Index()] = int(rid in locked and locked[rid].place == place)
+        values[on.Index()] = int(rid in chosen and chosen[rid].place == place)
     for rid, slot in v.slot.items():
-        if rid in locked:
-            values[slot.Index()] = locked[rid].start // scenario.policy.slot_minutes
+        if rid in chosen:
+            values[slot.Index()] = chosen[rid].start // scenario.policy.slot_minutes
     loads = {officer: 0 for officer in v.load}
-    for rid, lock in locked.items():
-        if rid in v.served:
-            loads[lock.officer] += scenario.minutes(scenario.request_by_id[rid])
+    for rid, appointment in chosen.items():
+        if appointment.officer in loads:
+            loads[appointment.officer] += scenario.minutes(scenario.request_by_id[rid])
     for officer, load in v.load.items():
         values[load.Index()] = loads[officer]
         values[v.used[officer].Index()] = int(loads[officer] > 0)
@@ -136,18 +142,31 @@ def solve(
     options: SolveOptions = SolveOptions(),
     progress: Progress | None = None,
     screening: Screening | None = None,
+    previous: Plan | None = None,
 ) -> SolveResult:
+    """Solve every level in order; with a `previous` plan, moving its appointments costs.
+
+    A re-plan's levels are `served`, then `changes`, then the policy's other levels.
+    """
     started = time.monotonic()
     screening = screening or screen(scenario)
-    hm = build_model(scenario, screening)
-    order = scenario.policy.objective
+    before = {h.request_id: h for h in previous.handovers} if previous else None
+    hm = build_model(scenario, screening, before)
+    order = list(scenario.policy.objective)
+    if "changes" in hm.terms:
+        order = ["served", "changes"] + [name for name in order if name != "served"]
     values = _trivial_hint(hm, scenario)
+    first_hint = values
+    if before:
+        # Start from the previous plan where it still fits; locks override it.
+        locked = {r.id: r.locked for r in scenario.requests if r.locked is not None}
+        first_hint = _hint_from(hm, scenario, {**before, **locked})
     result = SolveResult(plan=Plan(), options=options)
     for index, name in enumerate(order):
         remaining = options.time_limit - (time.monotonic() - started)
         budget = remaining if index == len(order) - 1 else remaining / 2
         expr, sense = hm.level(name), hm.senses[name]
-        _hint(hm, values)
+        _hint(hm, first_hint if index == 0 else values)
         if sense == "max":
             hm.model.Maximize(expr)
         else:
@@ -158,7 +177,7 @@ def solve(
         code = solver.Solve(hm.model, watcher) if watcher else solver.Solve(hm.model)
         seconds = time.monotonic() - level_started
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = {var.Index(): solver.Value(var) for var in hm.vars.all()}
+            values = {var.Index(): solver.Value(var) for var in hm.solution_vars()}
             value = int(round(solver.ObjectiveValue()))
             bound = int(round(solver.BestObjectiveBound()))
         elif code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
@@ -186,15 +205,16 @@ def solve(
 
 def _evaluate(hm: HandoverModel, name: str, values: dict[int, int]) -> int:
     """The value of a level under a full assignment, without a solver."""
-    return sum(coeff * values.get(var.Index(), 0) for var, coeff in hm.terms[name])
+    return hm.constants.get(name, 0) + sum(coeff * values.get(var.Index(), 0) for var, coeff in hm.terms[name])
 
 
 def _static_bound(hm: HandoverModel, name: str) -> int:
     """The bound known without search: all of a maximised level, none of a minimised one."""
     coeffs = [coeff for _, coeff in hm.terms[name]]
+    constant = hm.constants.get(name, 0)
     if hm.senses[name] == "max":
-        return sum(c for c in coeffs if c > 0)
-    return sum(c for c in coeffs if c < 0)
+        return constant + sum(c for c in coeffs if c > 0)
+    return constant + sum(c for c in coeffs if c < 0)
 
 
 def _read_plan(scenario: Scenario, screening: Screening, hm: HandoverModel, values: dict[int, int]) -> Plan:
