@@ -141,9 +141,12 @@ def _plan_and_write(loaded, options, target, force, explain, explain_time, previ
     moved = changes(loaded, previous, result.plan) if previous is not None else None
 
     def write(folder: Path) -> None:
+        from .report import write_report  # imported here: matplotlib is slow to import
+
         write_plan_files(folder, loaded, result)
         if moved is not None:
             write_csv(folder / "changes.csv", CHANGE_COLUMNS, change_rows(moved))
+        write_report(folder)
 
     try:
         publish(target, force, write)

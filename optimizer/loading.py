@@ -110,6 +110,17 @@ def _pydantic_problems(error: ValidationError, file: str, entry: str, prefix: st
     return problems
 
 
+def _resolve(base: Path, value: str, file: str, entry: str, field_name: str, problems: list[Problem]) -> Path | None:
+    """A path named in a scenario, relative to the file naming it; None if the OS rejects it."""
+    try:
+        path = (base / value).resolve()
+        path.exists()
+    except (OSError, ValueError) as exc:
+        problems.append(Problem(file, entry, field_name, f"unusable path {value[:80]!r}: {exc}"))
+        return None
+    return path
+
+
 def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -173,9 +184,8 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
         if lock:
             if len(lock) != len(LOCK_COLUMNS):
                 missing = sorted(f"locked_{k}" for k in LOCK_COLUMNS.values() if k not in lock)
-                problems.append(
-                    Problem(file, f"row {number}", missing[0], "locked_* columns must be all four or none")
-                )
+                entry = f"{SINGULAR[section]} '{data['id']}' (row {number})" if data.get("id") else f"row {number}"
+                problems.append(Problem(file, entry, missing[0], "locked_* columns must be all four or none"))
                 continue
             data["locked"] = lock
         entries.append(RawEntry(LineDict(data), origin))
@@ -185,7 +195,9 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
 def _read_section(value: Any, section: str, base: Path, file: str, problems: list[Problem]) -> list[RawEntry]:
     """A section is a list written inline, or a path to a YAML list or a CSV file."""
     if isinstance(value, str):
-        path = (base / value).resolve()
+        path = _resolve(base, value, file, "scenario", section, problems)
+        if path is None:
+            return []
         if path.suffix.lower() == ".csv":
             return _read_csv(path, section, problems) or []
         loaded = _read_yaml(path, section, problems)
@@ -220,15 +232,20 @@ def _entry_id(entry: RawEntry) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], problems: list[Problem]) -> None:
+def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], problems: list[Problem]) -> bool:
+    """Merge one file (after its parents) into the layer; False if a file of the chain was unreadable."""
     file = display_path(path)
+    before = len(problems)
     data = _read_yaml(path, "scenario", problems)
     origins.files.append(path)
     if data is None:
-        return
+        if len(problems) == before:
+            problems.append(Problem(file, "scenario", "", "the file is empty"))
+        return False
     if not isinstance(data, dict):
         problems.append(Problem(file, "scenario", "", "must be a YAML mapping with name, date, stations, ..."))
-        return
+        return False
+    readable = True
     for key in data:
         if key not in TOP_KEYS:
             problems.append(Problem(file, "scenario", str(key), "unknown field (check the spelling)"))
@@ -238,14 +255,17 @@ def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], 
         if not isinstance(parent, str):
             problems.append(Problem(file, "scenario", "extends", "must be a path to a scenario file"))
         else:
-            parent_path = (path.parent / parent).resolve()
-            if parent_path in chain:
+            parent_path = _resolve(path.parent, parent, file, "scenario", "extends", problems)
+            if parent_path is None:
+                pass
+            elif parent_path in chain:
                 cycle = " -> ".join(display_path(p) for p in [*chain, parent_path])
                 problems.append(Problem(file, "scenario", "extends", f"cycle of extends: {cycle}"))
             elif not parent_path.exists():
                 problems.append(Problem(file, "scenario", "extends", f"parent file '{parent}' not found"))
+                readable = False
             else:
-                _apply_file(parent_path, layer, origins, [*chain, parent_path], problems)
+                readable = _apply_file(parent_path, layer, origins, [*chain, parent_path], problems)
 
     if "name" in data:
         layer.name = data["name"]
@@ -292,6 +312,7 @@ def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], 
     remove = data.get("remove")
     if remove is not None:
         _apply_remove(remove, layer, file, problems)
+    return readable
 
 
 def _apply_remove(remove: Any, layer: _Layer, file: str, problems: list[Problem]) -> None:
@@ -363,13 +384,19 @@ def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
     problems: list[Problem] = []
     layer = _Layer()
     origins = Origins(scenario_file=file)
-    _apply_file(path, layer, origins, [path], problems)
-    if problems and not origins.files:
-        raise ScenarioError(problems)
+    if not _apply_file(path, layer, origins, [path], problems):
+        raise ScenarioError(problems)  # an unreadable file or parent: the rest would be noise
 
+    header_ok = True
     for key in ("name", "date"):
         if getattr(layer, key) is None:
             problems.append(Problem(file, "scenario", key, "required field is missing"))
+            header_ok = False
+    if header_ok:
+        try:
+            Scenario(name=layer.name, date=layer.date)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, file, "scenario"))
 
     policy = None
     categories = {}

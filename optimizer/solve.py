@@ -162,8 +162,12 @@ def solve(
         locked = {r.id: r.locked for r in scenario.requests if r.locked is not None}
         first_hint = _hint_from(hm, scenario, {**before, **locked})
     result = SolveResult(plan=Plan(), options=options)
+    deterministic_spent = 0.0
     for index, name in enumerate(order):
-        remaining = options.time_limit - (time.monotonic() - started)
+        # A deterministic run counts the solver's deterministic time, never the clock,
+        # so the budget each level gets (and so the plan) is the same run after run.
+        spent = deterministic_spent if options.deterministic else time.monotonic() - started
+        remaining = options.time_limit - spent
         budget = remaining if index == len(order) - 1 else remaining / 2
         expr, sense = hm.level(name), hm.senses[name]
         _hint(hm, first_hint if index == 0 else values)
@@ -176,6 +180,7 @@ def solve(
         watcher = _Watcher(name, progress, started) if progress else None
         code = solver.Solve(hm.model, watcher) if watcher else solver.Solve(hm.model)
         seconds = time.monotonic() - level_started
+        deterministic_spent += solver.ResponseProto().deterministic_time
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {var.Index(): solver.Value(var) for var in hm.solution_vars()}
             value = int(round(solver.ObjectiveValue()))
@@ -195,10 +200,12 @@ def solve(
         else:
             hm.model.Add(expr <= value)
     hm.model.ClearObjective()
-    for level in result.levels:
-        # A later level may improve an earlier unproven one; report the plan's own values.
-        level.value = _evaluate(hm, level.name, values)
     result.plan = _read_plan(scenario, screening, hm, values)
+    # A later level may improve an earlier unproven one, and helper variables such as
+    # `used` or `busiest` are bounded on one side only: report the plan's own values.
+    actual = plan_levels(scenario, result.plan, previous, screening)
+    for level in result.levels:
+        level.value = actual[level.name]
     result.seconds = time.monotonic() - started
     return result
 
@@ -206,6 +213,37 @@ def solve(
 def _evaluate(hm: HandoverModel, name: str, values: dict[int, int]) -> int:
     """The value of a level under a full assignment, without a solver."""
     return hm.constants.get(name, 0) + sum(coeff * values.get(var.Index(), 0) for var, coeff in hm.terms[name])
+
+
+def plan_levels(scenario: Scenario, plan: Plan, previous: Plan | None = None,
+                screening: Screening | None = None) -> dict[str, int]:
+    """Every objective level computed from plan rows, as the model defines them."""
+    from .model import MOVE_WEIGHTS
+
+    loads: dict[str, int] = {}
+    for h in plan.handovers:
+        loads[h.officer] = loads.get(h.officer, 0) + h.end - h.start
+    requests = scenario.request_by_id
+    levels = {
+        "served": sum(requests[h.request_id].priority for h in plan.handovers),
+        "officers": len(loads),
+        "balance": max(loads.values(), default=0),
+        "preference": sum(requests[h.request_id].stations.index(h.station) for h in plan.handovers),
+    }
+    if previous is not None:
+        plannable = set(screening.options) if screening else set(requests)
+        now = {h.request_id: h for h in plan.handovers}
+        cost = 0
+        for before in previous.handovers:
+            if before.request_id not in plannable:
+                continue  # cancelled, or no longer possible at all: not a choice of the plan
+            after = now.get(before.request_id)
+            kept = after is not None and (after.station, after.start) == (before.station, before.start)
+            cost += MOVE_WEIGHTS["time_or_station"] * (not kept)
+            cost += MOVE_WEIGHTS["place"] * (not (kept and after.place == before.place))
+            cost += MOVE_WEIGHTS["officer"] * (not (kept and after.officer == before.officer))
+        levels["changes"] = cost
+    return levels
 
 
 def _static_bound(hm: HandoverModel, name: str) -> int:

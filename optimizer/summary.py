@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .scenario import Scenario
@@ -20,12 +21,24 @@ def supervisable_minutes(scenario: Scenario, officer_id: str) -> int:
     return min(open_minutes, scenario.supervision_cap(officer))
 
 
-def print_summary(console: Console, scenario: Scenario, screening: Screening, source: str) -> None:
-    console.print(f"[bold]{scenario.name}[/bold] — {scenario.date.isoformat()} — {source}")
+class PlainTable(Table):
+    """A table whose cells are plain text: ids and reasons from the input are never markup."""
 
-    stations = Table(title="Stations", title_justify="left")
-    for column in ("station", "hours", "rooms", "bays", "max visitors", "officers"):
-        stations.add_column(column)
+    def add_row(self, *cells, **kwargs) -> None:
+        super().add_row(*(escape(str(c)) for c in cells), **kwargs)
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    table = PlainTable(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def print_summary(console: Console, scenario: Scenario, screening: Screening, source: str) -> None:
+    console.print(f"[bold]{escape(scenario.name)}[/bold] — {scenario.date.isoformat()} — {escape(source)}")
+
+    stations = _table("Stations", ("station", "hours", "rooms", "bays", "max visitors", "officers"))
     for s in scenario.stations:
         stations.add_row(
             s.id, ", ".join(format_range(h) for h in s.hours), str(len(s.rooms)), str(len(s.bays)),
@@ -33,9 +46,7 @@ def print_summary(console: Console, scenario: Scenario, screening: Screening, so
         )
     console.print(stations)
 
-    officers = Table(title="Officers", title_justify="left")
-    for column in ("officer", "station", "shift", "skills", "cap", "supervisable minutes"):
-        officers.add_column(column)
+    officers = _table("Officers", ("officer", "station", "shift", "skills", "cap", "supervisable minutes"))
     for o in scenario.officers:
         officers.add_row(
             o.id, o.station, format_range(o.on_duty), ", ".join(o.skills) or "—",
@@ -43,9 +54,7 @@ def print_summary(console: Console, scenario: Scenario, screening: Screening, so
         )
     console.print(officers)
 
-    categories = Table(title="Requests by category", title_justify="left")
-    for column in ("category", "place", "requests", "minutes"):
-        categories.add_column(column)
+    categories = _table("Requests by category", ("category", "place", "requests", "minutes"))
     counts: Counter[str] = Counter()
     minutes: Counter[str] = Counter()
     for r in scenario.requests:
@@ -61,9 +70,7 @@ def print_summary(console: Console, scenario: Scenario, screening: Screening, so
     demand: dict[str, int] = defaultdict(int)
     for rid, options in screening.options.items():
         demand[options[0].station] += scenario.minutes(scenario.request_by_id[rid])
-    balance = Table(title="Demand against supervision capacity (first acceptable station)", title_justify="left")
-    for column in ("station", "demand minutes", "supervisable minutes", "ratio"):
-        balance.add_column(column)
+    balance = _table("Demand against supervision capacity (first acceptable station)", ("station", "demand minutes", "supervisable minutes", "ratio"))
     for s in scenario.stations:
         capacity = sum(supervisable_minutes(scenario, o.id) for o in scenario.officers_at(s.id))
         ratio = f"{demand[s.id] / capacity:.2f}" if capacity else "—"
@@ -73,9 +80,7 @@ def print_summary(console: Console, scenario: Scenario, screening: Screening, so
     plannable = len(screening.options)
     console.print(f"{len(scenario.requests)} requests: {plannable} can be planned, {len(screening.unserved)} cannot.")
     if screening.unserved:
-        findings = Table(title="Screening", title_justify="left")
-        for column in ("request", "reason", "detail"):
-            findings.add_column(column)
+        findings = _table("Screening", ("request", "reason", "detail"))
         for rid, (reason, detail) in screening.unserved.items():
             findings.add_row(rid, reason, detail)
         console.print(findings)
