@@ -93,6 +93,8 @@ def compare(
                 err.print(f"  {violation}", markup=False, highlight=False)
             raise typer.Exit(code=3)
 
+    said: list[str] = []
+
     def write(folder: Path) -> None:
         for candidate in candidates:
             if candidate.scenario is None:
@@ -103,14 +105,14 @@ def compare(
             write_report(plan_dir, lang.value)
             candidate.folder = read_plan_folder(plan_dir)
             candidate.link = f"plans/{candidate.name}/report.html"
-        write_comparison(folder, target, candidates, lang.value)
+        said[:] = write_comparison(folder, target, candidates, lang.value)
 
     try:
         publish(target, force, write)
     except OutputExists as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(code=2)
-    for line in candidates[0].answers:
+    for line in said:
         out.print(line, highlight=False)
     out.print(f"Comparison written to {target}", highlight=False)
 

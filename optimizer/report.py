@@ -40,6 +40,7 @@ MINUS = "\u2212"
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Rapport de charge — {scenario}",
+        "colon": "\u00a0: ",
         "intro": "Plan du {date} pour le scénario {scenario} : {served} demandes servies sur {requests} ({share}), "
                  "{minutes} minutes d'agents prises sur leurs missions de police.",
         "intro_purpose": "Ce rapport montre le temps que les remises en main propre prennent aux agents, "
@@ -76,7 +77,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cap": "Plafond",
         "handovers": "Remises",
         "share_of_shift": "Part du service",
-        "first_last": "Première – dernière",
+        "first_last": "Remises de … à …",
         "utilisation_title": "Occupation des salles et des emplacements",
         "utilisation_note": "Part du temps d'ouverture pendant laquelle les salles (ou les emplacements) accueillent une remise.",
         "rooms": "Salles",
@@ -164,12 +165,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "m.max_share_of_shift": "Part maximale du service d'un agent",
         "m.room_utilisation": "Occupation des salles",
         "m.bay_utilisation": "Occupation des emplacements",
-        "cmp_requests_note": "Par commissariat, une demande non servie compte pour le premier commissariat qu'elle accepte.",
+        "cmp_footer": "Chiffres lus dans les dossiers de plan de chaque scénario ; les mêmes, avec les écarts, "
+                      "sont dans comparison.csv.",
+        "cmp_requests_note": "Par commissariat, les demandes reçues et non servies comptent pour le premier commissariat "
+                             "que la demande accepte ; les demandes servies, là où la remise a lieu.",
         "axis_served": "demandes servies",
         "axis_officer_minutes": "minutes d'agents supervisées",
     },
     "en": {
         "title": "Workload report — {scenario}",
+        "colon": ": ",
         "intro": "Plan for {date}, scenario {scenario}: {served} of {requests} requests served ({share}), "
                  "{minutes} officer-minutes taken from core police duties.",
         "intro_purpose": "This report shows the time that in-person handovers take from officers, "
@@ -205,7 +210,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cap": "Cap",
         "handovers": "Handovers",
         "share_of_shift": "Share of shift",
-        "first_last": "First – last",
+        "first_last": "Handovers from … to …",
         "utilisation_title": "Room and bay utilisation",
         "utilisation_note": "Share of opening time during which the rooms (or bays) host a handover.",
         "rooms": "Rooms",
@@ -292,7 +297,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "m.max_share_of_shift": "Largest share of an officer's shift",
         "m.room_utilisation": "Room utilisation",
         "m.bay_utilisation": "Bay utilisation",
-        "cmp_requests_note": "Per station, a request not served counts for the first station it accepts.",
+        "cmp_footer": "Figures read from each scenario's plan folder; the same, with the differences, are in "
+                      "comparison.csv.",
+        "cmp_requests_note": "Per station, requests received and not served count for the first station the request "
+                             "accepts; requests served, where the handover takes place.",
         "axis_served": "requests served",
         "axis_officer_minutes": "officer-minutes supervised",
     },
@@ -318,6 +326,8 @@ class Words:
             raise ValueError(f"unknown language '{lang}' (expected one of {', '.join(LANGS)})")
         self.lang = lang
         self.strings = STRINGS[lang]
+        if lang == "fr":  # no line break before a colon or semicolon
+            self.strings = {k: v.replace(" :", NBSP + ":").replace(" ;", NBSP + ";") for k, v in self.strings.items()}
 
     def __call__(self, key: str, **values: Any) -> str:
         text = self.strings.get(key, key)
@@ -336,7 +346,8 @@ class Words:
     def int(self, value: float | int | None) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "—"
-        text = f"{int(round(value)):,}"
+        whole = math.floor(abs(value) + 0.5) * (1 if value >= 0 else -1)  # half up, as people round
+        text = f"{whole:,}"
         text = text.replace(",", NBSP) if self.lang == "fr" else text
         return text.replace("-", MINUS)
 
@@ -486,7 +497,7 @@ AT_CAP = "#e07b00"
 BELOW_CAP = "#4a7fb0"
 ROOM_COLOUR = "#4a7fb0"
 BAY_COLOUR = "#7fb04a"
-_RC = {
+CHART_STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.spines.top": False,
@@ -512,8 +523,8 @@ def svg(fig: Figure, name: str) -> Markup:
     return Markup(text)
 
 
-def _figure(height: float) -> Figure:
-    with matplotlib.rc_context(_RC):
+def new_figure(height: float) -> Figure:
+    with matplotlib.rc_context(CHART_STYLE):
         return Figure(figsize=(WIDTH, height))
 
 
@@ -565,8 +576,8 @@ def station_timeline(folder: PlanFolder, station_id: str, words: Words) -> Marku
     last = max([h[1] for h in station.hours] + list(handovers["end_min"]))
     first, last = _floor_hour(first), _ceil_hour(last)
     row_height = 0.62
-    fig = _figure(0.75 + row_height * max(1, len(rows)))
-    with matplotlib.rc_context(_RC):
+    fig = new_figure(0.75 + row_height * max(1, len(rows)))
+    with matplotlib.rc_context(CHART_STYLE):
         ax = fig.add_axes([0.13, 0.55 / fig.get_figheight(), 0.85, 1 - 0.75 / fig.get_figheight()])
         _time_axis(ax, first, last)
         ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -602,7 +613,7 @@ def station_timeline(folder: PlanFolder, station_id: str, words: Words) -> Marku
             if len(label) * 4.6 + 3 <= width * pt_per_minute:
                 ax.text(h.start_min + width / 2, y, label, ha="center", va="center", fontsize=7.5, color=_ink(colour))
             else:
-                size = 7 if len(label) <= 8 else 6.3
+                size = 7.2 if len(label) <= 8 else 6.5
                 ax.text(h.start_min + width / 2, y, label, ha="center", va="center", fontsize=size,
                         rotation=90, color=_ink(colour))
     return svg(fig, f"station-{station_id}")
@@ -612,10 +623,10 @@ def officer_timeline(folder: PlanFolder, words: Words) -> Markup:
     """One row per officer: the shift as a light bar, each supervised handover as a dark bar on it."""
     officers = folder.officers
     n = max(1, len(officers))
-    fig = _figure(0.7 + 0.36 * n)
+    fig = new_figure(0.7 + 0.36 * n)
     first = _floor_hour(int(officers["shift_start_min"].min())) if len(officers) else 480
     last = _ceil_hour(int(officers["shift_end_min"].max())) if len(officers) else 1080
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(CHART_STYLE):
         ax = fig.add_axes([0.17, 0.5 / fig.get_figheight(), 0.71, 1 - 0.62 / fig.get_figheight()])
         _time_axis(ax, first, last)
         ax.set_ylim(n - 0.5, -0.5)
@@ -636,8 +647,8 @@ def officer_caps(folder: PlanFolder, words: Words) -> Markup:
     """Supervised minutes per officer as bars, each officer's cap as a black mark."""
     officers = folder.officers
     n = max(1, len(officers))
-    fig = _figure(0.75 + 0.3 * n)
-    with matplotlib.rc_context(_RC):
+    fig = new_figure(0.75 + 0.3 * n)
+    with matplotlib.rc_context(CHART_STYLE):
         ax = fig.add_axes([0.17, 0.55 / fig.get_figheight(), 0.71, 1 - 0.65 / fig.get_figheight()])
         top = max([1] + list(officers["cap"]) + list(officers["supervised_minutes"]))
         ax.set_xlim(0, top * 1.04)
@@ -660,9 +671,9 @@ def utilisation_chart(folder: PlanFolder, words: Words) -> Markup:
     """Room and bay utilisation per station, side by side."""
     stations = folder.stations
     n = max(1, len(stations))
-    fig = _figure(0.8 + 0.55 * n)
-    with matplotlib.rc_context(_RC):
-        ax = fig.add_axes([0.17, 0.6 / fig.get_figheight(), 0.71, 1 - 0.72 / fig.get_figheight()])
+    fig = new_figure(1.0 + 0.55 * n)
+    with matplotlib.rc_context(CHART_STYLE):
+        ax = fig.add_axes([0.17, 0.6 / fig.get_figheight(), 0.71, 1 - 0.95 / fig.get_figheight()])
         ax.set_xlim(0, 100)
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_yticks(range(len(stations)), list(stations["station"]))
@@ -677,14 +688,14 @@ def utilisation_chart(folder: PlanFolder, words: Words) -> Markup:
                 ax.barh(y + offset, shown, height=0.36, color=colour, label=words(kind) if y == 0 else None)
                 text = words.pct(value) if not math.isnan(value) else words("no_place")
                 ax.text(shown + 1, y + offset, text, va="center", fontsize=8)
-        ax.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1.0, 1.0), fontsize=8.5)
+        ax.legend(loc="lower left", frameon=False, ncols=2, bbox_to_anchor=(0.0, 1.0), fontsize=9)
     return svg(fig, "utilisation")
 
 
 # --------------------------------------------------------------------------- context
 
 
-def _levels(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def summary_levels(summary: dict[str, Any]) -> list[dict[str, Any]]:
     if isinstance(summary.get("levels"), list):
         return summary["levels"]
     objective, bound, gap = summary.get("objective", {}), summary.get("bound", {}), summary.get("gap", {})
@@ -706,11 +717,46 @@ def level_status(level: dict[str, Any], words: Words) -> str:
     return str(status)
 
 
+# The screening's sentences (optimizer/screening.py) in French; a sentence that
+# matches none of them is shown as written.
+_FRENCH_DETAILS = [
+    (r"no (\d+)-minute slot in the windows \((.*)\) within the hours of (\S+) \((.*)\)",
+     r"\3 (ouvert \4) : pas de créneau de \1 min dans les créneaux demandés"),
+    (r"(\S+) has no room", r"\1 n'a pas de salle"),
+    (r"(\S+) has no bay", r"\1 n'a pas d'emplacement"),
+    (r"party of (\d+) exceeds max_visitors (\d+) at (\S+)",
+     r"groupe de \1 personnes, au-delà du maximum de \2 visiteurs à \3"),
+    (r"no officer with skill '(.*)' at (\S+)", r"aucun agent avec la compétence « \1 » à \2"),
+    (r"no officer at (\S+)", r"aucun agent à \1"),
+    (r"a (\d+)-minute handover exceeds the supervision cap of every officer with skill '(.*)' at (\S+)",
+     r"une remise de \1 min dépasse le plafond de supervision de chaque agent avec la compétence « \2 » à \3"),
+    (r"a (\d+)-minute handover exceeds the supervision cap of every officer at (\S+)",
+     r"une remise de \1 min dépasse le plafond de supervision de chaque agent à \2"),
+    (r"no officer with skill '(.*)' on shift at (\S+) for (\d+) minutes between (.*)",
+     r"aucun agent avec la compétence « \1 » en service à \2 pendant \3 min entre \4"),
+    (r"no officer on shift at (\S+) for (\d+) minutes between (.*)",
+     r"aucun agent en service à \1 pendant \2 min entre \3"),
+    (r"every station it listed was removed", "tous les commissariats qu'elle acceptait ont été retirés"),
+]
+
+
 def unserved_detail(row: Any, words: Words) -> str:
+    """The detail of an unserved request, one line per station; in French when it is a known sentence."""
     detail = str(row.detail)
-    if words.lang == "fr" and row.reason == "capacity" and detail == STRINGS["en"]["detail.capacity"]:
+    if words.lang != "fr":
+        return detail.replace("; ", "\n")
+    if row.reason == "capacity" and detail == STRINGS["en"]["detail.capacity"]:
         return words("detail.capacity")
-    return detail
+    if row.reason != "no_feasible_slot":
+        return detail
+    parts = []
+    for part in detail.split("; "):
+        for pattern, french in _FRENCH_DETAILS:
+            if re.fullmatch(pattern, part):
+                part = re.sub(pattern, french, part)
+                break
+        parts.append(part)
+    return "\n".join(parts)
 
 
 def _max_share(officers: pd.DataFrame) -> tuple[float, list[str]]:
@@ -752,7 +798,7 @@ def report_context(folder: PlanFolder, lang: str = "fr") -> dict[str, Any]:
     levels = [
         {**level, "label": words.level(level["name"]), "status_text": level_status(level, words),
          "seconds_text": words.seconds(level["seconds"]) if level.get("seconds") is not None else "—"}
-        for level in _levels(summary)
+        for level in summary_levels(summary)
     ]
     return {
         "lang": lang,

@@ -1,0 +1,96 @@
+"""report.html and comparison.html in a real headless browser (Debian's chromium).
+
+The pages must load from disk with no console error, every chart must be a
+non-empty SVG with a size on screen, and the key numbers must be in the DOM.
+A full-page screenshot of each is kept in tests/artifacts/ for a person to look at.
+The test is skipped, saying why, only when chromium or playwright is missing;
+`.ci/run` installs chromium so that CI runs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from optimizer.cli import app
+from test_report import FAST_ARGS, plan_folder, tiny_data, write_yaml  # the day worked out by hand there
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"chromium not installed: {CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.skip(f"playwright not installed: {exc} (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, html: Path, screenshot: str):
+    """Load a page from disk; return it with the console errors and page errors it raised."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(html.resolve().as_uri(), wait_until="load")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+    return page, errors + [f"request failed: {url}" for url in failed]
+
+
+def assert_charts_drawn(page, expected: int) -> None:
+    charts = page.locator("svg.chart")
+    assert charts.count() == expected
+    for index in range(expected):
+        chart = charts.nth(index)
+        assert chart.evaluate("el => el.querySelectorAll('path, use, text').length") > 10, index
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 100, (index, box)
+
+
+def test_report_in_a_browser(browser, tmp_path: Path):
+    folder = plan_folder(tmp_path / "tiny-a", tiny_data())
+    page, errors = open_page(browser, folder / "report.html", "report.png")
+    assert errors == []
+    assert page.title().startswith("Rapport de charge")
+    assert_charts_drawn(page, 5)
+    shown = {metric: page.locator(f"[data-metric='{metric}']").first.inner_text()
+             for metric in ("served", "requests", "supervised_minutes", "officers_mobilised", "max_share_of_shift")}
+    assert shown == {"served": "6", "requests": "9", "supervised_minutes": "120", "officers_mobilised": "3",
+                     "max_share_of_shift": "25\u00a0%"}
+    assert page.locator("tr[data-officer='007']").count() == 1
+    assert page.locator("table.unserved tbody tr").count() == 3
+
+
+def test_comparison_in_a_browser(browser, tmp_path: Path):
+    a = write_yaml(tmp_path / "a.yaml", tiny_data("tiny-a"))
+    b = write_yaml(tmp_path / "b.yaml", tiny_data("tiny-b", bob=False))
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(app, ["compare", str(a), str(b), "--out", str(out), *FAST_ARGS])
+    assert result.exit_code == 0, result.output
+    page, errors = open_page(browser, out / "comparison.html", "comparison.png")
+    assert errors == []
+    assert_charts_drawn(page, 1)
+    assert "2 demandes servies de moins" in page.locator(".answer").first.inner_text()
+    served = page.locator("table[data-station='total'] tr[data-metric='served'] td[data-scenario='tiny-b']")
+    assert served.inner_text().split() == ["4", "(\u22122)"]
+    # The plan folders written for the comparison open too, from its links.
+    page.locator("a", has_text="ouvrir").nth(1).click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("plans/tiny-b/report.html")
+    assert page.locator("[data-metric='served']").first.inner_text() == "4"
+    shutil.copy(out / "comparison.csv", ARTIFACTS / "comparison.csv")
