@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -36,6 +36,11 @@ def default_scenario() -> Path:
         if candidate.exists():
             return candidate
     return Path("scenarios/paris-pilot.yaml")
+
+
+class Solver(str, Enum):
+    cpsat = "cp-sat"
+    greedy = "greedy"
 
 
 ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: scenarios/paris-pilot.yaml).", show_default=False)
@@ -102,12 +107,13 @@ def plan(
     force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
     explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, help="Seconds for the explanations' bounded solves."),
+    solver: Solver = typer.Option(Solver.cpsat, "--solver", help="cp-sat (default), or greedy: the first-come-first-served baseline."),
 ) -> None:
     """Plan the day: every request gets a station, place, start and officer, or a reason."""
     loaded, _ = _load(scenario)
     target = _target(out_dir, loaded, force)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    _plan_and_write(loaded, options, target, force, explain, explain_time)
+    _plan_and_write(loaded, options, target, force, explain, explain_time, greedy=solver == Solver.greedy)
 
 
 def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
@@ -118,7 +124,7 @@ def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
     return target
 
 
-def _plan_and_write(loaded, options, target, force, explain, explain_time, previous=None) -> None:
+def _plan_and_write(loaded, options, target, force, explain, explain_time, previous=None, greedy=False) -> None:
     """Solve, explain, check, write: the one path every planning command takes."""
     from .explain import explain_unserved
     from .replan import CHANGE_COLUMNS, change_rows, changes
@@ -126,11 +132,18 @@ def _plan_and_write(loaded, options, target, force, explain, explain_time, previ
 
     screening = screen(loaded)
     with err.status("solving…") as status:
-        result = solve(loaded, options, progress=_progress_printer(status), screening=screening, previous=previous)
+        if greedy:
+            from .greedy import solve_greedy
+
+            result = solve_greedy(loaded, screening, options)
+        else:
+            result = solve(loaded, options, progress=_progress_printer(status), screening=screening, previous=previous)
         if explain:
             status.update("explaining the unserved requests…")
+            # Displacement re-solves compare against an optimum: meaningless for greedy.
             result.plan = explain_unserved(
                 loaded, screening, result.plan, budget=explain_time, workers=options.workers, seed=options.seed,
+                solve_checks=not greedy,
             )
     report = check_plan(loaded, result.plan)
     if not report.ok:
@@ -261,9 +274,11 @@ def check(
     raise typer.Exit(code=1)
 
 
+from .cli_perf import register as _register_perf_commands  # noqa: E402
 from .cli_report import register as _register_report_commands  # noqa: E402
 
 _register_report_commands(app)
+_register_perf_commands(app)
 
 
 def main() -> None:

@@ -53,6 +53,7 @@ class HandoverModel:
     senses: dict[str, str]  # level -> "max" | "min"
     pinned_groups: set[tuple[str, str]]  # (station, kind) with places modelled one by one
     constants: dict[str, int] = field(default_factory=dict)  # level -> constant term
+    symmetry_broken: bool = True  # identical officers' loads are ordered (not in a re-plan)
 
     def solution_vars(self) -> list[cp_model.IntVar]:
         """Decision variables and every variable of a level: what a complete hint sets."""
@@ -339,13 +340,16 @@ class _Builder:
         self._caps()
         self._visitors()
         self._parties()
-        self._identical_officers()
+        if not self.previous:
+            # Once appointments are published, officers are no longer interchangeable.
+            self._identical_officers()
         levels, senses = self._levels()
         constants = {}
         if self.previous:
             levels["changes"], constants["changes"] = self._changes()
             senses["changes"] = "min"
-        return HandoverModel(self.model, self.v, levels, senses, self.pinned, constants)
+        return HandoverModel(self.model, self.v, levels, senses, self.pinned, constants,
+                             symmetry_broken=not self.previous)
 
 
 def build_model(scenario: Scenario, screening: Screening, previous: dict[str, Handover] | None = None) -> HandoverModel:

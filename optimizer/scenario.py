@@ -241,5 +241,12 @@ class Scenario(Strict):
             return officer.max_supervision_minutes
         return self.policy.max_supervision_minutes
 
+    @cached_property
+    def roster_by_station(self) -> dict[str, list[Officer]]:
+        roster: dict[str, list[Officer]] = {}
+        for officer in self.officers:
+            roster.setdefault(officer.station, []).append(officer)
+        return roster
+
     def officers_at(self, station_id: str) -> list[Officer]:
-        return [o for o in self.officers if o.station == station_id]
+        return self.roster_by_station.get(station_id, [])

@@ -1,0 +1,392 @@
+"""Benchmarks of issue 6: CP-SAT against the greedy baseline on generated days.
+
+    python benchmarks/run.py                       # pilot and paris, seeds 1 2 3, both solvers
+    python benchmarks/run.py --sizes region national
+    python benchmarks/run.py --sizes pilot --seeds 1 --time-scale 0.2   # a quick smoke run
+    python benchmarks/run.py --report              # RESULTS.md from results.csv
+
+Each (size, seed) day is generated once and written to a scenario file. Each
+solve then runs in a fresh process (multiprocessing, 'spawn'), which loads the
+file, screens, solves, checks the plan and reports its own peak memory
+(`ru_maxrss`), so one run's memory never leaks into the next. Every run appends
+one row to `benchmarks/results.csv`; `--report` turns the rows into medians per
+size and solver in `benchmarks/RESULTS.md`, with the machine and the commands.
+
+This lives outside the tests on purpose: run it on a quiet machine, since the
+time limits are wall-clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing as mp
+import os
+import platform
+import resource
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from optimizer.generate import SIZES, describe, generate, write_scenario  # noqa: E402
+
+TIME_LIMITS = {"pilot": 10, "paris": 60, "region": 300, "national": 1800}  # seconds, from the issue's targets
+GAP_TARGETS = {"paris": 0.01, "region": 0.02}
+MEMORY_TARGET_MB = 8 * 1024
+DEFAULT_SIZES = ["pilot", "paris"]
+DEFAULT_SEEDS = [1, 2, 3]
+SOLVERS = ["cp-sat", "greedy"]
+RESULTS = HERE / "results.csv"
+REPORT = HERE / "RESULTS.md"
+
+COLUMNS = [
+    "when", "command", "size", "seed", "officers_per_station", "solver", "time_limit", "workers",
+    "stations", "officers", "requests", "plannable", "demand_over_caps",
+    "served", "served_priority", "served_bound", "served_gap", "served_status", "levels",
+    "officers_mobilised", "first_solution_seconds", "load_seconds", "screen_seconds", "solve_seconds",
+    "total_seconds", "peak_rss_mb", "check_ok", "violations", "check_seconds", "error",
+]
+
+
+# --------------------------------------------------------------------------- one run, in a child
+
+
+def _run_one(path: str, solver: str, time_limit: float, workers: int, seed: int, check: bool) -> dict[str, Any]:
+    """Load, screen, solve and check one scenario; runs in a fresh process."""
+    from optimizer.check import check_plan
+    from optimizer.greedy import solve_greedy
+    from optimizer.loading import load_scenario
+    from optimizer.screening import screen
+    from optimizer.solve import SolveOptions, solve
+
+    row: dict[str, Any] = {}
+    started = time.monotonic()
+    try:
+        scenario, _ = load_scenario(path)
+        row["load_seconds"] = round(time.monotonic() - started, 3)
+        mark = time.monotonic()
+        screening = screen(scenario)
+        row["screen_seconds"] = round(time.monotonic() - mark, 3)
+        row["plannable"] = len(screening.options)
+        first: list[float] = []
+
+        def progress(level: str, best: float, bound: float, elapsed: float) -> None:
+            if not first and level == "served":
+                first.append(elapsed)
+
+        if solver == "greedy":
+            result = solve_greedy(scenario, screening)
+        else:
+            options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+            result = solve(scenario, options, progress=progress, screening=screening)
+        row["total_seconds"] = round(time.monotonic() - started, 3)
+        row["solve_seconds"] = round(result.seconds, 3)
+        row["first_solution_seconds"] = round(first[0], 3) if first else ""
+        plan = result.plan
+        row["served"] = len(plan.handovers)
+        row["served_priority"] = sum(scenario.request_by_id[h.request_id].priority for h in plan.handovers)
+        row["officers_mobilised"] = len({h.officer for h in plan.handovers})
+        levels = {level.name: level for level in result.levels}
+        if "served" in levels:
+            served = levels["served"]
+            row["served_bound"] = served.bound
+            row["served_gap"] = round(served.gap, 6)
+            row["served_status"] = served.status
+        row["levels"] = ";".join(f"{lv.name}={lv.value}/{lv.bound}:{lv.status}" for lv in result.levels)
+        if check:
+            mark = time.monotonic()
+            report = check_plan(scenario, plan)
+            row["check_seconds"] = round(time.monotonic() - mark, 3)
+            row["check_ok"] = report.ok
+            row["violations"] = len(report.violations)
+    except Exception:  # noqa: BLE001 - a failed run is a row, not the end of the benchmark
+        row["error"] = traceback.format_exc(limit=3).strip().splitlines()[-1]
+    row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return row
+
+
+def _child(conn, *args) -> None:
+    conn.send(_run_one(*args))
+    conn.close()
+
+
+def run_isolated(path: Path, solver: str, time_limit: float, workers: int, seed: int, check: bool,
+                 timeout: float) -> dict[str, Any]:
+    """`_run_one` in a fresh 'spawn' process, killed after `timeout` seconds."""
+    ctx = mp.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(send, str(path), solver, time_limit, workers, seed, check))
+    process.start()
+    send.close()
+    row: dict[str, Any] = {}
+    if receive.poll(timeout):
+        try:
+            row = receive.recv()
+        except EOFError:
+            row = {"error": f"the run died (exit code {process.exitcode})"}
+    else:
+        row = {"error": f"no result after {timeout:.0f} s; killed"}
+        process.kill()
+    process.join()
+    if not row and process.exitcode:
+        row = {"error": f"the run died (exit code {process.exitcode})"}
+    return row
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+def _append(path: Path, row: dict[str, Any]) -> None:
+    new = not path.exists() or path.stat().st_size == 0
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+        if new:
+            writer.writeheader()
+        writer.writerow({c: row.get(c, "") for c in COLUMNS})
+
+
+def benchmark(args: argparse.Namespace) -> None:
+    command = "python benchmarks/run.py " + shlex.join(sys.argv[1:])
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="remise-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for size in args.sizes:
+        stations, requests = SIZES[size]
+        time_limit = TIME_LIMITS[size] * args.time_scale
+        for seed in args.seeds:
+            data = generate(stations, requests, args.officers_per_station, seed)
+            facts = describe(data)
+            path = folder / f"{size}-seed{seed}.yaml"
+            write_scenario(data, path)
+            for solver in args.solvers:
+                print(f"{size} seed {seed} {solver}: ", end="", flush=True)
+                timeout = 3 * time_limit + 600  # building, screening and checking are outside the limit
+                row = run_isolated(path, solver, time_limit, args.workers, seed, not args.no_check, timeout)
+                row.update({
+                    "when": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "command": command,
+                    "size": size, "seed": seed, "officers_per_station": args.officers_per_station or "",
+                    "solver": solver, "time_limit": time_limit if solver == "cp-sat" else "",
+                    "workers": args.workers if solver == "cp-sat" else 1,
+                    "stations": facts["stations"], "officers": facts["officers"], "requests": facts["requests"],
+                    "demand_over_caps": facts["demand_over_caps"],
+                })
+                _append(Path(args.results), row)
+                if row.get("error"):
+                    print(f"ERROR {row['error']}")
+                else:
+                    print(f"served {row.get('served')} (bound {row.get('served_bound')}, gap {row.get('served_gap')}), "
+                          f"{row.get('solve_seconds')} s, {row.get('peak_rss_mb')} MB, "
+                          f"checker {'ok' if row.get('check_ok') else row.get('check_ok', 'skipped')}", flush=True)
+    if not args.keep:
+        for file in folder.iterdir():
+            file.unlink()
+        folder.rmdir()
+    print(f"rows appended to {args.results}")
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _machine() -> list[str]:
+    try:
+        uname = subprocess.run(["uname", "-a"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        uname = " ".join(platform.uname())
+    cpu, memory = "unknown", "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    return [
+        f"- `uname -a`: `{uname}`",
+        f"- CPU: {cpu}; cores available: {os.cpu_count()}",
+        f"- memory: {memory}",
+        f"- Python {platform.python_version()}",
+    ]
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _median(rows: list[dict[str, str]], column: str) -> float | None:
+    values = [v for v in (_float(r.get(column)) for r in rows) if v is not None]
+    return statistics.median(values) if values else None
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if float(value).is_integer() and digits <= 1:
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:.{digits}f}"
+
+
+def _latest(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The last row of each (size, seed, staffing, solver): a rerun replaces the earlier one."""
+    keep: dict[tuple, dict[str, str]] = {}
+    for row in rows:
+        keep[row["size"], row["seed"], row["officers_per_station"], row["solver"]] = row
+    return list(keep.values())
+
+
+def _order(size: str) -> int:
+    return list(SIZES).index(size) if size in SIZES else len(SIZES)
+
+
+def report(results: Path, out: Path) -> None:
+    with results.open(newline="", encoding="utf-8") as handle:
+        rows = _latest(list(csv.DictReader(handle)))
+    groups: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        groups[row["size"], row["officers_per_station"]][row["solver"]].append(row)
+    keys = sorted(groups, key=lambda k: (_order(k[0]), k[1]))
+    lines = [
+        "# Benchmark results (issue 6)",
+        "",
+        "Generated by `python benchmarks/run.py --report` from `benchmarks/results.csv`; every figure",
+        "is a median over the seeds of a size. Each solve ran alone in a fresh process.",
+        "",
+        "## Machine",
+        "",
+        *_machine(),
+        "",
+        "## Commands",
+        "",
+        *[f"- `{c}`" for c in sorted({r["command"] for r in rows})],
+        "",
+        "## Medians per size and solver",
+        "",
+        "| size | staffing | solver | runs | requests | plannable | served | served priority | bound | gap "
+        "| officers mobilised | first solution s | solve s | total s | peak MB | checker |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key in keys:
+        size, staffing = key
+        for solver in SOLVERS + sorted(set(groups[key]) - set(SOLVERS)):
+            runs = groups[key].get(solver)
+            if not runs:
+                continue
+            passed = sum(r.get("check_ok") == "True" for r in runs)
+            errors = sum(bool(r.get("error")) for r in runs)
+            gap = _median(runs, "served_gap")
+            lines.append(
+                f"| {size} | {staffing or 'default'} | {solver} | {len(runs)}{f' ({errors} failed)' if errors else ''} "
+                f"| {_fmt(_median(runs, 'requests'))} | {_fmt(_median(runs, 'plannable'))} "
+                f"| {_fmt(_median(runs, 'served'))} | {_fmt(_median(runs, 'served_priority'))} "
+                f"| {_fmt(_median(runs, 'served_bound'))} | {'–' if gap is None else f'{gap:.2%}'} "
+                f"| {_fmt(_median(runs, 'officers_mobilised'))} | {_fmt(_median(runs, 'first_solution_seconds'), 1)} "
+                f"| {_fmt(_median(runs, 'solve_seconds'), 1)} | {_fmt(_median(runs, 'total_seconds'), 1)} "
+                f"| {_fmt(_median(runs, 'peak_rss_mb'), 0)} | {passed}/{len(runs)} pass |"
+            )
+    lines += [
+        "",
+        "`served` counts requests, `served priority` is the objective level (sum of priorities) and",
+        "`bound`/`gap` are that level's; greedy proves nothing, so its bound is every plannable request's",
+        "priority. `solve s` excludes loading and screening; `total s` includes them.",
+        "",
+        "## CP-SAT against greedy",
+        "",
+        "| size | staffing | seeds | median served ratio (CP-SAT / greedy) | lowest ratio | median priority ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key in keys:
+        cp = {r["seed"]: r for r in groups[key].get("cp-sat", []) if not r.get("error")}
+        gr = {r["seed"]: r for r in groups[key].get("greedy", []) if not r.get("error")}
+        seeds = sorted(set(cp) & set(gr))
+        ratios = [float(cp[s]["served"]) / max(1.0, float(gr[s]["served"])) for s in seeds]
+        priority = [float(cp[s]["served_priority"]) / max(1.0, float(gr[s]["served_priority"])) for s in seeds]
+        if ratios:
+            lines.append(
+                f"| {key[0]} | {key[1] or 'default'} | {len(seeds)} | {statistics.median(ratios):.3f} "
+                f"| {min(ratios):.3f} | {statistics.median(priority):.3f} |"
+            )
+    lines += ["", "## Targets", "", *_targets(groups, keys), ""]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+def _targets(groups, keys) -> list[str]:
+    """Each CP-SAT run against the issue's target for its size."""
+    lines = ["| size | staffing | target | runs meeting it |", "|---|---|---|---|"]
+    for size, staffing in keys:
+        runs = [r for r in groups[size, staffing].get("cp-sat", [])]
+        if not runs:
+            continue
+        limit = TIME_LIMITS[size]
+
+        def count(test) -> str:
+            return f"{sum(1 for r in runs if not r.get('error') and test(r))}/{len(runs)}"
+
+        if size == "pilot":
+            text = f"every level optimal in ≤ {limit} s"
+            met = count(lambda r: all(p.endswith(":optimal") for p in r["levels"].split(";"))
+                        and float(r["solve_seconds"]) <= limit)
+        elif size in GAP_TARGETS:
+            text = f"served within {GAP_TARGETS[size]:.0%} of the bound in ≤ {limit} s"
+            met = count(lambda r: float(r["served_gap"]) <= GAP_TARGETS[size] and float(r["solve_seconds"]) <= limit)
+        else:
+            text = f"a checked plan in ≤ {limit} s with peak memory ≤ {MEMORY_TARGET_MB // 1024} GB"
+            met = count(lambda r: r.get("check_ok") == "True" and float(r["solve_seconds"]) <= limit
+                        and float(r["peak_rss_mb"]) <= MEMORY_TARGET_MB)
+        lines.append(f"| {size} | {staffing or 'default'} | {text} | {met} |")
+        gr = {r["seed"]: r for r in groups[size, staffing].get("greedy", []) if not r.get("error")}
+        pairs = [(r, gr[r["seed"]]) for r in runs if not r.get("error") and r["seed"] in gr]
+        if pairs:
+            at_least = sum(1 for c, g in pairs if float(c["served_priority"]) >= float(g["served_priority"]))
+            lines.append(f"| {size} | {staffing or 'default'} | CP-SAT serves at least as much as greedy "
+                         f"| {at_least}/{len(pairs)} |")
+        checked = sum(1 for r in groups[size, staffing].get("cp-sat", []) + groups[size, staffing].get("greedy", [])
+                      if r.get("check_ok") == "True")
+        total = len(groups[size, staffing].get("cp-sat", [])) + len(groups[size, staffing].get("greedy", []))
+        lines.append(f"| {size} | {staffing or 'default'} | every plan passes the checker | {checked}/{total} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=DEFAULT_SIZES,
+                        help="sizes to run (default: pilot paris; region and national are opt-in)")
+    parser.add_argument("--seeds", nargs="+", type=int, default=DEFAULT_SEEDS, help="generator and solver seeds (default: 1 2 3)")
+    parser.add_argument("--solvers", nargs="+", choices=SOLVERS, default=SOLVERS)
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="multiply the per-size time limits (pilot 10, paris 60, region 300, national 1800 s)")
+    parser.add_argument("--workers", type=int, default=8, help="CP-SAT workers (default 8)")
+    parser.add_argument("--officers-per-station", type=float, default=None,
+                        help="roster size; default: demand about 1.15 times the supervision caps. Lower = tighter")
+    parser.add_argument("--no-check", action="store_true", help="skip the checker (it is slow at national size)")
+    parser.add_argument("--keep", metavar="DIR", help="keep the generated scenarios in DIR")
+    parser.add_argument("--results", default=str(RESULTS), help="CSV to append rows to (default benchmarks/results.csv)")
+    parser.add_argument("--report", action="store_true", help="write RESULTS.md from the results CSV, without running")
+    parser.add_argument("--out", default=str(REPORT), help="where --report writes (default benchmarks/RESULTS.md)")
+    args = parser.parse_args()
+    if args.report:
+        report(Path(args.results), Path(args.out))
+    else:
+        benchmark(args)
+
+
+if __name__ == "__main__":
+    main()
