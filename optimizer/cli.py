@@ -108,12 +108,15 @@ def plan(
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
     explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, help="Seconds for the explanations' bounded solves."),
     solver: Solver = typer.Option(Solver.cpsat, "--solver", help="cp-sat (default), or greedy: the first-come-first-served baseline."),
+    processes: int = typer.Option(2, "--processes", min=1, help="Local processes for independent groups of stations."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) for independent groups of stations."),
 ) -> None:
     """Plan the day: every request gets a station, place, start and officer, or a reason."""
     loaded, _ = _load(scenario)
     target = _target(out_dir, loaded, force)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    _plan_and_write(loaded, options, target, force, explain, explain_time, greedy=solver == Solver.greedy)
+    _plan_and_write(loaded, options, target, force, explain, explain_time, greedy=solver == Solver.greedy,
+                    processes=processes, cluster=cluster)
 
 
 def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
@@ -124,7 +127,8 @@ def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
     return target
 
 
-def _plan_and_write(loaded, options, target, force, explain, explain_time, previous=None, greedy=False) -> None:
+def _plan_and_write(loaded, options, target, force, explain, explain_time, previous=None, greedy=False,
+                    processes=1, cluster=None) -> None:
     """Solve, explain, check, write: the one path every planning command takes."""
     from .explain import explain_unserved
     from .replan import CHANGE_COLUMNS, change_rows, changes
@@ -132,10 +136,19 @@ def _plan_and_write(loaded, options, target, force, explain, explain_time, previ
 
     screening = screen(loaded)
     with err.status("solving…") as status:
+        from .decompose import components
+
         if greedy:
             from .greedy import solve_greedy
 
             result = solve_greedy(loaded, screening, options)
+        elif previous is None and len(components(loaded)) > 1 and (processes > 1 or cluster):
+            from .decompose import solve_decomposed
+            from .parallel import executor
+
+            status.update("solving independent groups of stations in parallel…")
+            with executor(cluster, processes) as pool:
+                result = solve_decomposed(loaded, options, pool)
         else:
             result = solve(loaded, options, progress=_progress_printer(status), screening=screening, previous=previous)
         if explain:
@@ -279,6 +292,50 @@ from .cli_report import register as _register_report_commands  # noqa: E402
 
 _register_report_commands(app)
 _register_perf_commands(app)
+
+
+@app.command()
+def sweep(
+    scenario: Path = typer.Argument(..., help="The scenario whose roster is swept."),
+    officers: list[str] = typer.Option(..., "--officers", help="STATION=MIN..MAX officers to keep (roster order); repeat per station."),
+    target: float = typer.Option(0.95, "--target", min=0.0, max=1.0, help="Share of servable requests to reach."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.html (default: reports/<name>/<date>/sweep/)."),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds per variant."),
+    workers: int = typer.Option(8, "--workers", min=1, help="CP-SAT workers per variant."),
+    seed: int = typer.Option(0, "--seed"),
+    deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same results locally and on a cluster)."),
+    all_levels: bool = typer.Option(False, "--all-levels", help="Solve every objective level, not only 'served'."),
+    processes: int = typer.Option(2, "--processes", min=1, help="Local worker processes."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) to run the variants on."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing sweep folder."),
+) -> None:
+    """How many officers, per station, keep the share of requests served at the target."""
+    from .parallel import executor
+    from .sweep import parse_ranges, run_sweep
+    from .sweep_output import answers, write_csv, write_html
+
+    loaded, _ = _load(scenario)
+    ranges, problems = parse_ranges(officers, loaded)
+    if problems:
+        for problem in problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        raise typer.Exit(code=2)
+    target_dir = out_dir or Path("reports") / loaded.name / loaded.date.isoformat() / "sweep"
+    if target_dir.exists() and not force:
+        err.print(f"{target_dir} already exists; use --force to replace it.", highlight=False)
+        raise typer.Exit(code=2)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    with err.status("sweeping rosters…"), executor(cluster, processes) as pool:
+        result = run_sweep(loaded, ranges, target, options, pool, all_levels)
+
+    def write(folder: Path) -> None:
+        write_csv(result, folder / "sweep.csv")
+        write_html(result, folder / "sweep.html", loaded.name)
+
+    publish(target_dir, force, write)
+    for sentence in answers(result):
+        out.print(sentence, highlight=False, markup=False)
+    out.print(f"Sweep written to {target_dir}", highlight=False)
 
 
 def main() -> None:

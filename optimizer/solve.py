@@ -99,8 +99,8 @@ def _hint(hm: HandoverModel, values: dict[int, int]) -> None:
             hm.model.AddHint(var, values[var.Index()])
 
 
-def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening) -> dict[int, int]:
-    """A complete feasible assignment to start from and fall back on: the greedy plan.
+def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening, start: Plan | None) -> dict[int, int]:
+    """A complete feasible assignment to start from and fall back on: `start`, else the greedy plan.
 
     Greedy (first come, first served) respects every rule and takes well under a
     second even for a national day; if it ever failed the checker, the plan of
@@ -109,9 +109,9 @@ def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening)
     from .check import check_plan
     from .greedy import hint_from_plan, solve_greedy
 
-    greedy = solve_greedy(scenario, screening).plan
-    if check_plan(scenario, greedy).ok:
-        return hint_from_plan(hm, scenario, greedy)
+    plan = start if start is not None else solve_greedy(scenario, screening).plan
+    if check_plan(scenario, plan).ok:
+        return hint_from_plan(hm, scenario, plan)
     locked = {r.id: r.locked for r in scenario.requests if r.locked is not None}
     return hint_from(hm, scenario, locked)
 
@@ -154,6 +154,8 @@ def solve(
     progress: Progress | None = None,
     screening: Screening | None = None,
     previous: Plan | None = None,
+    busiest_cap: int | None = None,
+    start: Plan | None = None,
 ) -> SolveResult:
     """Solve every level in order; with a `previous` plan, moving its appointments costs.
 
@@ -164,9 +166,13 @@ def solve(
     before = {h.request_id: h for h in previous.handovers} if previous else None
     hm = build_model(scenario, screening, before)
     order = list(scenario.policy.objective)
+    if busiest_cap is not None:
+        # Decomposed solve, second round: the day's balance is already settled.
+        hm.model.Add(hm.level("balance") <= busiest_cap)
+        order = [name for name in order if name != "balance"]
     if "changes" in hm.terms:
         order = ["served", "changes"] + [name for name in order if name != "served"]
-    values = _starting_point(hm, scenario, screening)
+    values = _starting_point(hm, scenario, screening, start)
     first_hint = values
     if before:
         # Start from the previous plan where it still fits; locks override it.
@@ -215,6 +221,8 @@ def solve(
     # A later level may improve an earlier unproven one, and helper variables such as
     # `used` or `busiest` are bounded on one side only: report the plan's own values.
     actual = plan_levels(scenario, result.plan, previous, screening)
+    if busiest_cap is not None:
+        result.levels.append(LevelResult("balance", "min", actual["balance"], actual["balance"], "fixed", 0.0))
     for level in result.levels:
         level.value = actual[level.name]
     result.seconds = time.monotonic() - started
