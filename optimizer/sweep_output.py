@@ -11,6 +11,10 @@ from .sweep import Sweep
 REASONS = ("capacity", "no_feasible_slot", "forbidden_item")
 
 
+def _roster(outcome) -> str:
+    return ", ".join(f"{n} officer{'s' if n != 1 else ''} at {s}" for s, n in outcome.variant.roster)
+
+
 def answers(sweep: Sweep) -> list[str]:
     """One sentence per component: the fewest officers reaching the target, or the best reached."""
     out = []
@@ -23,12 +27,12 @@ def answers(sweep: Sweep) -> list[str]:
                 out.append(f"{stations}: no variant could be planned.")
                 continue
             top = max(valid, key=lambda o: (o.share, -o.variant.officers))
-            roster = ", ".join(f"{s} {n}" for s, n in top.variant.roster)
+            roster = _roster(top)
             out.append(f"{stations}: {sweep.target:.0%} is out of reach within the ranges swept; the most served is "
                        f"{top.share:.0%} ({top.served} of {top.servable}) with {roster} ({top.variant.officers} officers).")
             continue
-        roster = ", ".join(f"{s} {n}" for s, n in best.variant.roster)
-        out.append(f"To serve at least {sweep.target:.0%} of the requests: {roster} — {best.variant.officers} officers, "
+        out.append(f"To serve at least {sweep.target:.0%} of the requests: keep {_roster(best)} — "
+                   f"{best.variant.officers} officers, "
                    f"{best.share:.0%} served ({best.served} of {best.servable}), {best.officer_minutes} officer-minutes.")
     return out
 
@@ -68,10 +72,13 @@ def write_csv(sweep: Sweep, path: Path) -> None:
 def _chart(sweep: Sweep):
     fig = new_figure(3.6)
     ax = fig.add_subplot(1, 1, 1)
-    for station in sweep.ranges:
+    markers = "osD^vP*X"
+    for index, station in enumerate(sweep.ranges):
         points = [(n, share) for n, share in sweep.curve(station) if share is not None]
         if points:
-            ax.plot([n for n, _ in points], [100 * s for _, s in points], marker="o", label=station)
+            # Distinct markers and a little transparency: curves often meet at the same points.
+            ax.plot([n for n, _ in points], [100 * s for _, s in points], marker=markers[index % len(markers)],
+                    markersize=9 - index % 3 * 2, alpha=0.8, linewidth=2, label=station)
     ax.axhline(100 * sweep.target, color="#b35900", linestyle="--", linewidth=1, label=f"target {sweep.target:.0%}")
     ax.set_xlabel("officers on duty at the station (others of its group at their maximum)")
     ax.set_ylabel("requests served (%)")
