@@ -216,10 +216,24 @@ def _levels(scenario: Scenario, screening: Screening, plan: Plan, seconds: float
     ]
 
 
+def value_key(scenario: Scenario, screening: Screening):
+    """Most valuable first: priority per minute, then the fewest options (hardest to place later)."""
+    def key(request: Request) -> tuple:
+        options = screening.options[request.id]
+        count = sum(last - first for o in options for spans in o.officer_starts.values() for first, last in spans)
+        return (-request.priority / scenario.minutes(request), count, request.id)
+    return key
+
+
 def solve_greedy(
-    scenario: Scenario, screening: Screening | None = None, options: SolveOptions | None = None
+    scenario: Scenario, screening: Screening | None = None, options: SolveOptions | None = None,
+    order=None,
 ) -> SolveResult:
-    """Plan the day first come, first served; `options` are only recorded with the result."""
+    """Plan the day first come, first served; `options` are only recorded with the result.
+
+    `order` (a sort key over requests) replaces arrival order; CP-SAT uses it to try a
+    value-first order as a second starting point.
+    """
     started = time.monotonic()
     screening = screening or screen(scenario)
     book = _Book(scenario)
@@ -239,13 +253,13 @@ def solve_greedy(
         lock = request.locked
         add(request, lock.station, lock.place, lock.officer, lock.start)
 
-    order = {o.id: i for i, o in enumerate(scenario.officers)}
+    officer_rank = {o.id: i for i, o in enumerate(scenario.officers)}
     waiting = sorted(
         (scenario.request_by_id[rid] for rid in screening.options if scenario.request_by_id[rid].locked is None),
-        key=arrival_key,
+        key=order or arrival_key,
     )
     for request in waiting:
-        found = _place_request(book, scenario, request, screening.options[request.id], order)
+        found = _place_request(book, scenario, request, screening.options[request.id], officer_rank)
         if found is None:
             plan.unserved.append(Unserved(request.id, CAPACITY, CAPACITY_DETAIL))
             continue

@@ -74,7 +74,9 @@ MOVE_WEIGHTS = {"time_or_station": 4, "place": 2, "officer": 1}
 
 
 class _Builder:
-    def __init__(self, scenario: Scenario, screening: Screening, previous: dict[str, Handover] | None = None):
+    def __init__(self, scenario: Scenario, screening: Screening, previous: dict[str, Handover] | None = None,
+                 energetic: bool = True):
+        self.energetic = energetic
         self.scenario = scenario
         self.policy = scenario.policy
         self.options = screening.options
@@ -272,6 +274,76 @@ class _Builder:
             m.Add(self.start(a_id) >= end_b + gap).OnlyEnforceIf([both, first.Not()])
 
     # -- tightening ------------------------------------------------------
+    def _energy(self, label: str, members, capacity_at, budget_per_start: int = 1) -> None:
+        """Redundant energetic cuts: what must happen inside [a, b) fits the capacity there.
+
+        `members` are (presence literal, earliest start, latest end, energy); a member
+        whose whole span lies in [a, b) spends its energy there. For each earliest start
+        a, the most overloaded [a, b) gives one linear cut the LP can use, which the
+        cumulatives alone do not expose.
+        """
+        starts = sorted({e for _, e, _, _ in members})
+        for a in starts:
+            inside = sorted(((d, lit, w) for lit, e, d, w in members if e >= a), key=lambda item: item[0])
+            energy, best, cut = 0, 0.0, None
+            for index, (d, _, w) in enumerate(inside):
+                energy += w
+                if index + 1 < len(inside) and inside[index + 1][0] == d:
+                    continue
+                capacity = capacity_at(a, d)
+                if energy > capacity and energy / max(capacity, 1) > best:
+                    best, cut = energy / max(capacity, 1), (index, capacity)
+            if cut is not None:
+                index, capacity = cut
+                terms = inside[: index + 1]
+                self.model.Add(sum(w * lit for _, lit, w in terms) <= capacity)
+
+    def _energetic_cuts(self) -> None:
+        """Places and officers' attention per station, over spans of the day (redundant)."""
+        turnover = self.policy.turnover_minutes
+        bays_each = self.policy.bay_handovers_per_officer
+        for station in self.scenario.stations:
+            opened = [(s, e + turnover) for s, e in station.hours]
+
+            def open_minutes(a: int, b: int, spans=opened) -> int:
+                return sum(max(0, min(e, b) - max(s, a)) for s, e in spans)
+
+            rows = []
+            for r in self.requests:
+                option = next((o for o in self.options[r.id] if o.station == station.id), None)
+                if option is None:
+                    continue
+                first, last = option.starts()[0][0], option.starts()[-1][1]
+                rows.append((r, option, self.v.at[r.id, station.id], first, last))
+            for kind in ("room", "bay"):
+                places = len(station.places(kind))
+                members = [(at, first, last + self.minutes[r.id] + turnover, self.minutes[r.id] + turnover)
+                           for r, option, at, first, last in rows if option.kind == kind]
+                if places and members:
+                    self._energy(f"{station.id}-{kind}", members, lambda a, b, p=places: p * open_minutes(a, b))
+            officers = self.scenario.officers_at(station.id)
+            skills = {self.scenario.category(r).skill for r, *_ in rows}
+            for skill in skills:
+                # Requests needing `skill` (or any request, for None) against the officers who could take them.
+                crew = [o for o in officers if skill is None or skill in o.skills]
+                spans = [self._intersection(o.on_duty, station.hours) for o in crew]
+
+                def attention(a: int, b: int, spans=spans) -> int:
+                    return bays_each * sum(max(0, min(e, b) - max(s, a)) for group in spans for s, e in group)
+
+                members = [
+                    (at, first, last + self.minutes[r.id],
+                     self.minutes[r.id] * (bays_each if option.kind == "room" else 1))
+                    for r, option, at, first, last in rows
+                    if skill is None or self.scenario.category(r).skill == skill
+                ]
+                if crew and members:
+                    self._energy(f"{station.id}-attention-{skill}", members, attention)
+
+    @staticmethod
+    def _intersection(duty, hours):
+        return [(max(s, duty[0]), min(e, duty[1])) for s, e in hours if max(s, duty[0]) < min(e, duty[1])]
+
     def _identical_officers(self) -> None:
         """Officers alike in every respect are interchangeable: order their loads."""
         groups: dict[tuple, list[Officer]] = defaultdict(list)
@@ -340,6 +412,8 @@ class _Builder:
         self._caps()
         self._visitors()
         self._parties()
+        if self.energetic:
+            self._energetic_cuts()
         if not self.previous:
             # Once appointments are published, officers are no longer interchangeable.
             self._identical_officers()
@@ -352,6 +426,7 @@ class _Builder:
                              symmetry_broken=not self.previous)
 
 
-def build_model(scenario: Scenario, screening: Screening, previous: dict[str, Handover] | None = None) -> HandoverModel:
+def build_model(scenario: Scenario, screening: Screening, previous: dict[str, Handover] | None = None,
+                energetic: bool = True) -> HandoverModel:
     """The model; with `previous` appointments it also has a `changes` level to minimise."""
-    return _Builder(scenario, screening, previous).build()
+    return _Builder(scenario, screening, previous, energetic).build()

@@ -100,7 +100,7 @@ def _hint(hm: HandoverModel, values: dict[int, int]) -> None:
 
 
 def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening, start: Plan | None) -> dict[int, int]:
-    """A complete feasible assignment to start from and fall back on: `start`, else the greedy plan.
+    """A complete feasible assignment to start from and fall back on: `start`, else the best greedy plan.
 
     Greedy (first come, first served) respects every rule and takes well under a
     second even for a national day; if it ever failed the checker, the plan of
@@ -109,9 +109,18 @@ def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening,
     from .check import check_plan
     from .greedy import hint_from_plan, solve_greedy
 
-    plan = start if start is not None else solve_greedy(scenario, screening).plan
-    if check_plan(scenario, plan).ok:
-        return hint_from_plan(hm, scenario, plan)
+    if start is not None:
+        candidates = [start]
+    else:
+        # Two cheap constructions: arrival order (the baseline) and value first; keep the better.
+        from .greedy import value_key
+
+        candidates = [solve_greedy(scenario, screening).plan,
+                      solve_greedy(scenario, screening, order=value_key(scenario, screening)).plan]
+        candidates.sort(key=lambda p: -plan_levels(scenario, p)["served"])
+    for plan in candidates:
+        if check_plan(scenario, plan).ok:
+            return hint_from_plan(hm, scenario, plan)
     locked = {r.id: r.locked for r in scenario.requests if r.locked is not None}
     return hint_from(hm, scenario, locked)
 
