@@ -390,18 +390,14 @@ class _Builder:
             m.AddImplication(kept, at)
             m.Add(self.v.slot[rid] == before.start // step).OnlyEnforceIf(kept)
             terms.append((kept, -MOVE_WEIGHTS["time_or_station"]))
-            on = self.v.on.get((rid, before.place))
-            if on is not None:
-                same_place = m.NewBoolVar(f"same_place[{rid}]")
-                m.AddImplication(same_place, on)
-                m.AddImplication(same_place, kept)
-                terms.append((same_place, -MOVE_WEIGHTS["place"]))
-            by = self.v.by.get((rid, before.officer))
-            if by is not None:
-                same_officer = m.NewBoolVar(f"same_officer[{rid}]")
-                m.AddImplication(same_officer, by)
-                m.AddImplication(same_officer, kept)
-                terms.append((same_officer, -MOVE_WEIGHTS["officer"]))
+            for what, choice in (("place", self.v.on.get((rid, before.place))),
+                                 ("officer", self.v.by.get((rid, before.officer)))):
+                if choice is None:
+                    continue
+                same = m.NewBoolVar(f"same_{what}[{rid}]")
+                m.AddImplication(same, choice)
+                m.AddImplication(same, kept)
+                terms.append((same, -MOVE_WEIGHTS[what]))
         return terms, constant
 
     def build(self) -> HandoverModel:
