@@ -66,8 +66,6 @@ def _request_references(scenario: Scenario, origins: Origins) -> list[Problem]:
         for index, station in enumerate(request.stations):
             if station not in scenario.station_by_id:
                 problems.append(origins.problem("requests", request.id, f"stations[{index}]", f"unknown station '{station}'"))
-        if request.seller == request.buyer:
-            problems.append(origins.problem("requests", request.id, "buyer", "the buyer is the seller"))
     return problems
 
 

@@ -32,23 +32,32 @@ TextLoader.yaml_implicit_resolvers = {}
 TextLoader.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
 )
+# Merge keys (`<<: *defaults`) keep working, as in any YAML reader.
+TextLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
 
 
 def _construct_mapping(loader: TextLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
+    # Duplicates are checked among the keys written here; keys brought in by a merge
+    # (`<<: *anchor`) may be overridden, as YAML intends.
+    written: set = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             raise DuplicateKeyError(
                 "while reading a mapping", node.start_mark, f"key {key!r} is not text", key_node.start_mark
             )
-        if key in mapping:
+        if key in written:
             raise DuplicateKeyError(
                 "while reading a mapping", node.start_mark, f"duplicate key '{key}'", key_node.start_mark
             )
-        mapping[key] = loader.construct_object(value_node, deep=True)
+        written.add(key)
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:  # merged pairs first, the mapping's own after them
+        mapping[loader.construct_object(key_node, deep=True)] = loader.construct_object(value_node, deep=True)
     return mapping
 
 

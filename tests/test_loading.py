@@ -738,3 +738,21 @@ def test_validate_prints_user_text_literally(tmp_path: Path, edit: Edit) -> None
     edit(data)
     result = CliRunner().invoke(app, ["validate", str(write(tmp_path / "scenario.yaml", data))])
     assert result.exit_code == 0, repr(result.exception)
+
+
+def test_yaml_merge_keys_and_anchors_work(tmp_path):
+    # A planner may share request defaults with an anchor and `<<`; scalars stay text.
+    text = TINY.read_text().replace("requests:", "requests:\n  - &phone_defaults {id: r-anchor, category: phone,"
+                                    " stations: [st-a], windows: ['10:00-12:00'], seller: u-x, buyer: u-y}\n"
+                                    "  - <<: *phone_defaults\n    id: r-merged\n    buyer: 0123", 1)
+    scenario, _ = load_scenario(write(tmp_path / "merge.yaml", text))
+    merged = scenario.request_by_id["r-merged"]
+    assert merged.windows == [(600, 720)] and merged.buyer == "0123" and merged.seller == "u-x"
+
+
+def test_a_party_may_be_both_seller_and_buyer(tmp_path):
+    # The contract sets no rule against it (an account selling to itself is odd, not invalid).
+    text = TINY.read_text().replace("requests:", "requests:\n  - {id: r-self, category: phone, stations: [st-a],"
+                                    " windows: ['10:00-12:00'], seller: u-same, buyer: u-same}", 1)
+    scenario, _ = load_scenario(write(tmp_path / "self.yaml", text))
+    assert scenario.request_by_id["r-self"].seller == scenario.request_by_id["r-self"].buyer
