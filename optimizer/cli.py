@@ -246,6 +246,13 @@ def offer(
     except ValueError as exc:
         err.print(f"{plan_dir}: not a readable plan folder: {exc}", highlight=False, markup=False)
         raise typer.Exit(code=2)
+    fixed = check_plan(loaded, current)
+    if not fixed.ok:
+        err.print(f"{plan_dir} is not a valid plan for this scenario ({len(fixed.violations)} violation(s)), e.g.:",
+                  highlight=False, markup=False)
+        for violation in fixed.violations[:5]:
+            err.print(f"  {violation}", highlight=False, markup=False)
+        raise typer.Exit(code=2)
     found, reason = offers(loaded, current, request, top)
     if as_json:
         out.print_json(json.dumps({
