@@ -110,13 +110,14 @@ def plan(
     solver: Solver = typer.Option(Solver.cpsat, "--solver", help="cp-sat (default), or greedy: the first-come-first-served baseline."),
     processes: int = typer.Option(2, "--processes", min=1, help="Local processes for independent groups of stations."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) for independent groups of stations."),
+    block_size: int = typer.Option(3000, "--block-size", min=100, help="Above this many requests, plan block by block around the greedy plan."),
 ) -> None:
     """Plan the day: every request gets a station, place, start and officer, or a reason."""
     loaded, _ = _load(scenario)
     target = _target(out_dir, loaded, force)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     _plan_and_write(loaded, options, target, force, explain, explain_time, greedy=solver == Solver.greedy,
-                    processes=processes, cluster=cluster)
+                    processes=processes, cluster=cluster, block_size=block_size)
 
 
 def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
@@ -128,7 +129,7 @@ def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
 
 
 def _plan_and_write(loaded, options, target, force, explain, explain_time, previous=None, greedy=False,
-                    processes=1, cluster=None) -> None:
+                    processes=1, cluster=None, block_size=3000) -> None:
     """Solve, explain, check, write: the one path every planning command takes."""
     from .explain import explain_unserved
     from .replan import CHANGE_COLUMNS, change_rows, changes
@@ -142,13 +143,14 @@ def _plan_and_write(loaded, options, target, force, explain, explain_time, previ
             from .greedy import solve_greedy
 
             result = solve_greedy(loaded, screening, options)
-        elif previous is None and len(components(loaded)) > 1 and (processes > 1 or cluster):
-            from .decompose import solve_decomposed
+        elif previous is None and (len(components(loaded)) > 1 or len(loaded.requests) > block_size) \
+                and (processes > 1 or cluster):
+            from .decompose import plan_day
             from .parallel import executor
 
-            status.update("solving independent groups of stations in parallel…")
+            status.update("solving groups of stations in parallel…")
             with executor(cluster, processes) as pool:
-                result = solve_decomposed(loaded, options, pool)
+                result = plan_day(loaded, options, pool, block_size, processes)
         else:
             result = solve(loaded, options, progress=_progress_printer(status), screening=screening, previous=previous)
         if explain:

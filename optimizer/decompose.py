@@ -14,10 +14,10 @@ from __future__ import annotations
 import time
 from concurrent.futures import Executor
 
-from .plan import Plan
+from .plan import Plan, Unserved
 from .scenario import Scenario
 from .screening import screen
-from .solve import LevelResult, SolveOptions, SolveResult, plan_levels, solve
+from .solve import CAPACITY_DETAIL, LevelResult, SolveOptions, SolveResult, plan_levels, solve
 
 
 def components(scenario: Scenario) -> list[list[str]]:
@@ -116,3 +116,128 @@ def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor |
 
 
 __all__ = ["components", "part_of", "solve_decomposed", "screen"]
+
+
+# -- days too large for one model ---------------------------------------------
+
+def _blocks(scenario: Scenario, size: int) -> list[list[str]]:
+    """Stations grouped into blocks of about `size` requests, grown along request links."""
+    neighbours: dict[str, set[str]] = {s.id: set() for s in scenario.stations}
+    load: dict[str, int] = {s.id: 0 for s in scenario.stations}
+    for request in scenario.requests:
+        if request.stations:
+            load[request.stations[0]] += 1
+        for a in request.stations:
+            neighbours[a].update(request.stations)
+    blocks, seen = [], set()
+    for station in scenario.stations:
+        if station.id in seen:
+            continue
+        block, count, queue = [], 0, [station.id]
+        while queue and count < size:
+            current = queue.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            block.append(current)
+            count += load[current]
+            queue.extend(sorted(neighbours[current] - seen))
+        blocks.append(block)
+    return blocks
+
+
+def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, block_size: int = 2000,
+                    processes: int = 2) -> SolveResult:
+    """A large day planned block by block, around the greedy plan.
+
+    A request is solved inside its block when all its stations, and every station
+    of its seller's and buyer's other requests, lie in that block. Every other
+    request keeps the greedy plan's decision (a fixed appointment in the block of
+    its station, or unserved): greedy respects every rule across blocks, so the
+    joined plan does too, and each block starts from greedy's plan, so the day
+    never serves less than greedy. This gives up the proof: the served bound
+    reported is the static one.
+    """
+    from .greedy import solve_greedy, value_key
+    from .scenario import Lock
+    from .screening import CAPACITY
+
+    started = time.monotonic()
+    screening = screen(scenario)
+    greedy = max(
+        (solve_greedy(scenario, screening).plan, solve_greedy(scenario, screening, order=value_key(scenario, screening)).plan),
+        key=lambda p: plan_levels(scenario, p)["served"],
+    )
+    booked = {h.request_id: h for h in greedy.handovers}
+    blocks = _blocks(scenario, block_size)
+    block_of = {s: i for i, block in enumerate(blocks) for s in block}
+    person_blocks: dict[str, set[int]] = {}
+    for request in scenario.requests:
+        for person in (request.seller, request.buyer):
+            person_blocks.setdefault(person, set()).update(block_of[s] for s in request.stations)
+    members: list[list] = [[] for _ in blocks]
+    fixed_unserved = []
+    for request in scenario.requests:
+        if request.id not in screening.options:
+            continue
+        spans = {block_of[s] for s in request.stations}
+        people = person_blocks[request.seller] | person_blocks[request.buyer]
+        if len(spans) == 1 and len(people) == 1:
+            members[spans.pop()].append(request)
+        elif request.id in booked:
+            h = booked[request.id]
+            lock = Lock(station=h.station, place=h.place, officer=h.officer, start=h.start)
+            members[block_of[h.station]].append(_replace_request(request, h.station, lock))
+        else:
+            fixed_unserved.append(request.id)
+    fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
+    futures = []
+    total = max(1, sum(len(m) for m in members))
+    for block, requests in zip(blocks, members):
+        if not requests:
+            continue
+        keep = set(block)
+        part = Scenario.model_construct(**{
+            **fields,
+            "stations": [s for s in scenario.stations if s.id in keep],
+            "officers": [o for o in scenario.officers if o.station in keep],
+            "requests": requests,
+        })
+        budget = max(5.0, 0.9 * options.time_limit * processes * len(requests) / total)
+        part_options = SolveOptions(min(budget, options.time_limit), options.workers, options.seed, options.deterministic)
+        start = Plan([h for h in greedy.handovers if h.station in keep and h.request_id in {r.id for r in requests}])
+        futures.append(pool.submit(_solve_part, part.model_dump(mode="json"), part_options, None, start))
+    results = [f.result() for f in futures]
+    plan = Plan(
+        [h for r in results for h in r.plan.handovers],
+        [u for r in results for u in r.plan.unserved]
+        + [Unserved(rid, CAPACITY, CAPACITY_DETAIL) for rid in fixed_unserved]
+        + [Unserved(rid, reason, detail) for rid, (reason, detail) in screening.unserved.items()],
+    )
+    plan = plan.sorted()
+    values = plan_levels(scenario, plan)
+    static = {"served": sum(scenario.request_by_id[rid].priority for rid in screening.options)}
+    levels = [
+        LevelResult(name, "max" if name == "served" else "min", values[name], static.get(name, 0), "feasible",
+                    sum(lv.seconds for r in results for lv in r.levels if lv.name == name))
+        for name in scenario.policy.objective
+    ]
+    return SolveResult(plan, levels, time.monotonic() - started, options, solver="cp-sat (blocks around greedy)")
+
+
+BLOCK_SIZE = 3000  # requests; above this a day is planned block by block
+
+
+def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, block_size: int = BLOCK_SIZE,
+             processes: int = 2, progress=None) -> SolveResult:
+    """One model when the day fits one; independent groups apart; blocks beyond `block_size`."""
+    if pool is not None and len(scenario.requests) > block_size:
+        return solve_in_blocks(scenario, options, pool, block_size=block_size * 2 // 3, processes=processes)
+    if pool is not None and len(components(scenario)) > 1:
+        return solve_decomposed(scenario, options, pool)
+    return solve(scenario, options, progress=progress)
+
+
+def _replace_request(request, station: str, lock):
+    """The request as its block sees it: fixed where greedy put it."""
+    return request.model_copy(update={"stations": [station], "locked": lock})

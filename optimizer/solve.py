@@ -110,7 +110,11 @@ def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening,
     from .greedy import hint_from_plan, solve_greedy
 
     if start is not None:
-        candidates = [start]
+        # A start may list only handovers; every other request is then left out of it.
+        served = {h.request_id for h in start.handovers}
+        rows = [Unserved(rid, *screening.unserved.get(rid, (CAPACITY, CAPACITY_DETAIL)))
+                for rid in scenario.request_by_id if rid not in served]
+        candidates = [Plan(start.handovers, rows)]
     else:
         # Two cheap constructions: arrival order (the baseline) and value first; keep the better.
         from .greedy import value_key
