@@ -115,8 +115,6 @@ def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor |
     return SolveResult(plan, levels, time.monotonic() - started, options, solver="cp-sat (decomposed)")
 
 
-__all__ = ["components", "part_of", "solve_decomposed", "screen"]
-
 
 # -- days too large for one model ---------------------------------------------
 

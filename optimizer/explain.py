@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from .insertion import CAP, COUNT, OFFICER_BUSY, PARTY, PLACE, VISITORS, Candidate, Occupancy, candidates
 from .model import build_model
-from .plan import Plan, Unserved
+from .plan import Plan
 from .scenario import Request, Scenario
 from .screening import CAPACITY, Screening
 from .timeutil import format_time
@@ -129,28 +129,30 @@ def displaced_by(scenario: Scenario, screening: Screening, plan: Plan, request_i
 
 def explain_unserved(
     scenario: Scenario, screening: Screening, plan: Plan, *, budget: float = 30.0, workers: int = 8, seed: int = 0,
-    solve_checks: bool = True,
+    solve_checks: bool = True, largest_model: int = 3000,
 ) -> Plan:
-    """The plan with each `capacity` row's detail naming what binds."""
+    """The plan with each `capacity` row's detail naming what binds, within `budget` seconds.
+
+    Displacement re-solves build the whole model, so they run only on days of at most
+    `largest_model` plannable requests; rows reached after the budget keep their detail.
+    """
     started = time.monotonic()
     occupancy = Occupancy(scenario, plan)
+    solve_checks = solve_checks and len(screening.options) <= largest_model
+    left = sum(1 for u in plan.unserved if u.reason == CAPACITY)
     rows = []
-    pending = [u for u in plan.unserved if u.reason == CAPACITY]
     for row in plan.unserved:
-        if row.reason != CAPACITY:
+        remaining = budget - (time.monotonic() - started)
+        if row.reason != CAPACITY or remaining <= 0:
             rows.append(row)
             continue
         request = scenario.request_by_id[row.request_id]
         sentences = binding_resources(scenario, plan, request, occupancy)
         remaining = budget - (time.monotonic() - started)
         if solve_checks and remaining > 0.2:
-            per_request = remaining / max(1, len(pending))
-            why = displaced_by(scenario, screening, plan, row.request_id, min(per_request, 10.0), workers, seed)
+            why = displaced_by(scenario, screening, plan, row.request_id, min(remaining / left, 10.0), workers, seed)
             if why:
                 sentences.append(why)
-        pending = pending[1:]
+        left -= 1
         rows.append(replace(row, detail="; ".join(sentences)))
     return Plan(plan.handovers, rows).sorted()
-
-
-__all__ = ["explain_unserved", "binding_resources", "Unserved"]
