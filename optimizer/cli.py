@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -120,6 +121,35 @@ def plan(
                     processes=processes, cluster=cluster, block_size=block_size)
 
 
+def _publish(target: Path, force: bool, write) -> None:
+    """Write a folder atomically; a folder that cannot be written is the user's to fix (exit 2)."""
+    try:
+        publish(target, force, write)
+    except OutputExists as exc:
+        err.print(str(exc), highlight=False)
+        raise typer.Exit(code=2)
+    except OSError as exc:
+        err.print(f"cannot write {target}: {exc}", highlight=False, markup=False)
+        raise typer.Exit(code=2)
+
+
+@contextmanager
+def _pool(cluster: Optional[str], processes: int):
+    """Local processes, or the Dask cluster; an unreachable cluster is an input error."""
+    from .parallel import executor
+
+    try:
+        manager = executor(cluster, processes)
+        pool = manager.__enter__()
+    except (OSError, ValueError, TimeoutError) as exc:
+        err.print(f"cannot reach the cluster at {cluster}: {exc}", highlight=False, markup=False)
+        raise typer.Exit(code=2)
+    try:
+        yield pool
+    finally:
+        manager.__exit__(None, None, None)
+
+
 def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
     target = out_dir or Path("reports") / scenario.name / scenario.date.isoformat()
     if target.exists() and not force:
@@ -146,10 +176,9 @@ def _plan_and_write(loaded, options, target, force, explain, explain_time, previ
         elif previous is None and (len(components(loaded)) > 1 or len(loaded.requests) > block_size) \
                 and (processes > 1 or cluster):
             from .decompose import plan_day
-            from .parallel import executor
 
             status.update("solving groups of stations in parallel…")
-            with executor(cluster, processes) as pool:
+            with _pool(cluster, processes) as pool:
                 result = plan_day(loaded, options, pool, block_size, processes)
         else:
             result = solve(loaded, options, progress=_progress_printer(status), screening=screening, previous=previous)
@@ -176,11 +205,7 @@ def _plan_and_write(loaded, options, target, force, explain, explain_time, previ
             write_csv(folder / "changes.csv", CHANGE_COLUMNS, change_rows(moved))
         write_report(folder)
 
-    try:
-        publish(target, force, write)
-    except OutputExists as exc:
-        err.print(str(exc), highlight=False)
-        raise typer.Exit(code=2)
+    _publish(target, force, write)
     _print_result(loaded, result)
     if moved is not None:
         kinds: dict[str, int] = {}
@@ -284,6 +309,9 @@ def check(
 ) -> None:
     """Check a plan folder against every hard rule, trusting nothing in it."""
     loaded, _ = _load(scenario)
+    if not (plan_dir / "plan.csv").is_file() or not (plan_dir / "unserved.csv").is_file():
+        err.print(f"{plan_dir} is not a plan folder (plan.csv and unserved.csv are needed).", highlight=False)
+        raise typer.Exit(code=2)
     report = check_folder(loaded, plan_dir)
     levels = ", ".join(f"{name} {value}" for name, value in report.levels.items())
     if report.ok:
@@ -319,7 +347,6 @@ def sweep(
     force: bool = typer.Option(False, "--force", help="Replace an existing sweep folder."),
 ) -> None:
     """How many officers, per station, keep the share of requests served at the target."""
-    from .parallel import executor
     from .sweep import parse_ranges, run_sweep
     from .sweep_output import answers, write_csv, write_html
 
@@ -333,15 +360,21 @@ def sweep(
     if target_dir.exists() and not force:
         err.print(f"{target_dir} already exists; use --force to replace it.", highlight=False)
         raise typer.Exit(code=2)
+    from .sweep import MAX_VARIANTS, variants
+
+    count = len(variants(loaded, ranges)[1])
+    if count > MAX_VARIANTS:
+        err.print(f"--officers: {count} rosters to plan, more than {MAX_VARIANTS}; narrow the ranges.", highlight=False)
+        raise typer.Exit(code=2)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    with err.status("sweeping rosters…"), executor(cluster, processes) as pool:
+    with err.status("sweeping rosters…"), _pool(cluster, processes) as pool:
         result = run_sweep(loaded, ranges, target, options, pool, all_levels)
 
     def write(folder: Path) -> None:
         write_csv(result, folder / "sweep.csv")
         write_html(result, folder / "sweep.html", loaded.name)
 
-    publish(target_dir, force, write)
+    _publish(target_dir, force, write)
     for sentence in answers(result):
         out.print(sentence, highlight=False, markup=False)
     out.print(f"Sweep written to {target_dir}", highlight=False)

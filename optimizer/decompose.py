@@ -201,9 +201,10 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
             "officers": [o for o in scenario.officers if o.station in keep],
             "requests": requests,
         })
-        budget = max(5.0, 0.9 * options.time_limit * processes * len(requests) / total)
+        budget = max(1.0, 0.9 * options.time_limit * processes * len(requests) / total)
         part_options = SolveOptions(min(budget, options.time_limit), options.workers, options.seed, options.deterministic)
-        start = Plan([h for h in greedy.handovers if h.station in keep and h.request_id in {r.id for r in requests}])
+        ids = {r.id for r in requests}
+        start = Plan([h for h in greedy.handovers if h.request_id in ids])
         futures.append(pool.submit(_solve_part, part.model_dump(mode="json"), part_options, None, start))
     results = [f.result() for f in futures]
     plan = Plan(

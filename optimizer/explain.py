@@ -117,7 +117,9 @@ def displaced_by(scenario: Scenario, screening: Screening, plan: Plan, request_i
     forced = int(round(solver.ObjectiveValue()))
     out = sorted(rid for rid in served_now if not solver.Value(hm.vars.served[rid]))
     request = scenario.request_by_id[request_id]
-    if forced >= current:
+    if forced > current:
+        return f"a plan serving it reaches {forced} on the served level against this plan's {current} (not proven optimal)"
+    if forced == current:
         swap = f" in place of {', '.join(out)}" if out else ""
         return f"serving it{swap} is worth the same; the tie went to the later objective levels"
     higher = [rid for rid in out if scenario.request_by_id[rid].priority > request.priority]

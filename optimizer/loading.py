@@ -353,17 +353,18 @@ def _validate_entries(layer: _Layer, origins: Origins, problems: list[Problem]) 
         for entry_id, entry in layer.sections[section].items():
             origins.entries[(section, entry_id)] = entry.origin
             data = dict(entry.data)
+            written_wrong = None
+            if section == "requests" and "stations" not in data:
+                written_wrong = "required field is missing"
+            elif section == "requests" and data.get("stations") == []:
+                written_wrong = "may not be empty"
+            if written_wrong:
+                problems.append(origins.problem(section, entry_id, "stations", written_wrong))
             if section == "requests" and isinstance(data.get("stations"), list) and layer.removed_stations:
-                kept = [s for s in data["stations"] if s not in layer.removed_stations]
-                data["stations"] = kept
+                # Stations removed by a variant leave the request's list; screening reports an empty one.
+                data["stations"] = [s for s in data["stations"] if not (isinstance(s, str) and s in layer.removed_stations)]
             try:
-                if section == "requests" and data.get("stations") == [] and entry.data.get("stations"):
-                    # Every station it named was removed by a variant: screening reports it.
-                    instance = Request.model_validate({**data, "stations": ["-"]}).model_copy(
-                        update={"stations": []}
-                    )
-                else:
-                    instance = model.model_validate(data)
+                instance = model.model_validate(data)
             except ValidationError as exc:
                 label = origins.entry_label(section, entry_id)[1]
                 for p in _pydantic_problems(exc, entry.origin.file, label):
@@ -371,7 +372,8 @@ def _validate_entries(layer: _Layer, origins: Origins, problems: list[Problem]) 
                         p = Problem(p.file, p.entry, "locked_" + p.field.split(".", 1)[1], p.message)
                     problems.append(p)
                 continue
-            models[section].append(instance)
+            if not written_wrong:
+                models[section].append(instance)
     return models
 
 

@@ -134,6 +134,18 @@ def dump_scenario(scenario: Scenario, path: Path) -> None:
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def load_dumped_scenario(path: Path) -> Scenario:
+    """Read back a plan folder's scenario.yaml (written by `dump_scenario`).
+
+    It was validated when it was planned and is self-contained, so it is read as
+    data, not as input: a request whose stations a variant all removed keeps its
+    empty list here, which the input format forbids writing.
+    """
+    from .yamltext import load_text_yaml
+
+    return Scenario.model_validate(load_text_yaml(Path(path).read_text(encoding="utf-8")))
+
+
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")

@@ -21,13 +21,14 @@ from typing import Any
 
 import matplotlib
 import pandas as pd
+import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from .errors import ScenarioError
-from .loading import load_scenario
+
+from .output import load_dumped_scenario
 from .scenario import Scenario
 from .timeutil import format_time, parse_time
 
@@ -473,9 +474,9 @@ def read_plan_folder(folder: Path | str) -> PlanFolder:
     if not isinstance(summary, dict) or not isinstance(summary.get("counts"), dict):
         raise NotAPlanFolder(f"{folder / 'summary.json'} has no 'counts'")
     try:
-        scenario, _ = load_scenario(folder / "scenario.yaml")
-    except ScenarioError as exc:
-        raise NotAPlanFolder(f"{folder / 'scenario.yaml'} is not a valid scenario: {exc.problems[0]}") from None
+        scenario = load_dumped_scenario(folder / "scenario.yaml")
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
+        raise NotAPlanFolder(f"{folder / 'scenario.yaml'} is not a valid scenario: {str(exc).splitlines()[0]}") from None
     plan = _read_csv(folder, "plan.csv")
     unserved = _read_csv(folder, "unserved.csv")
     officers = _read_csv(folder, "officers.csv")

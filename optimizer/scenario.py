@@ -165,7 +165,8 @@ class Lock(Strict):
 class Request(Strict):
     id: Id
     category: Id
-    stations: list[Id] = Field(min_length=1)
+    # Never empty as written (the loader checks); empty once a variant removed every station.
+    stations: list[Id] = Field(default_factory=list)
     windows: list[TimeRange] = Field(min_length=1)
     seller: Id
     buyer: Id
@@ -202,6 +203,13 @@ class Scenario(Strict):
     stations: list[Station] = Field(default_factory=list)
     officers: list[Officer] = Field(default_factory=list)
     requests: list[Request] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _usable_as_folder(cls, value: str) -> str:
+        if set(value) == {"."}:
+            raise ValueError("the name is used for the output folder: it cannot be only dots")
+        return value
 
     @cached_property
     def station_by_id(self) -> dict[str, Station]:

@@ -20,6 +20,7 @@ from .screening import screen
 from .solve import SolveOptions, solve
 from .validation import check_references
 
+MAX_VARIANTS = 2000  # rosters in one sweep; beyond it, narrow the ranges
 _SPEC = re.compile(r"^\s*([^=\s]+)\s*=\s*(\d+)\s*(?:\.\.\s*(\d+))?\s*$")
 
 
