@@ -156,16 +156,13 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     never serves less than greedy. This gives up the proof: the served bound
     reported is the static one.
     """
-    from .greedy import solve_greedy, value_key
+    from .greedy import best_greedy
     from .scenario import Lock
     from .screening import CAPACITY
 
     started = time.monotonic()
     screening = screen(scenario)
-    greedy = max(
-        (solve_greedy(scenario, screening).plan, solve_greedy(scenario, screening, order=value_key(scenario, screening)).plan),
-        key=lambda p: plan_levels(scenario, p)["served"],
-    )
+    greedy = best_greedy(scenario, screening)
     booked = {h.request_id: h for h in greedy.handovers}
     blocks = _blocks(scenario, block_size)
     block_of = {s: i for i, block in enumerate(blocks) for s in block}

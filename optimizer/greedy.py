@@ -225,6 +225,15 @@ def value_key(scenario: Scenario, screening: Screening):
     return key
 
 
+def best_greedy(scenario: Scenario, screening: Screening) -> Plan:
+    """The better (by the served level) of arrival order and value-first order."""
+    from .solve import plan_levels
+
+    plans = [solve_greedy(scenario, screening).plan,
+             solve_greedy(scenario, screening, order=value_key(scenario, screening)).plan]
+    return max(plans, key=lambda p: plan_levels(scenario, p)["served"])
+
+
 def solve_greedy(
     scenario: Scenario, screening: Screening | None = None, options: SolveOptions | None = None,
     order=None,

@@ -51,7 +51,6 @@ class HandoverModel:
     vars: Variables
     terms: dict[str, list[tuple[cp_model.IntVar, int]]]  # level -> (variable, coefficient)
     senses: dict[str, str]  # level -> "max" | "min"
-    pinned_groups: set[tuple[str, str]]  # (station, kind) with places modelled one by one
     constants: dict[str, int] = field(default_factory=dict)  # level -> constant term
     symmetry_broken: bool = True  # identical officers' loads are ordered (not in a re-plan)
 
@@ -274,7 +273,7 @@ class _Builder:
             m.Add(self.start(a_id) >= end_b + gap).OnlyEnforceIf([both, first.Not()])
 
     # -- tightening ------------------------------------------------------
-    def _energy(self, label: str, members, capacity_at, budget_per_start: int = 1) -> None:
+    def _energy(self, members, capacity_at) -> None:
         """Redundant energetic cuts: what must happen inside [a, b) fits the capacity there.
 
         `members` are (presence literal, earliest start, latest end, energy); a member
@@ -320,7 +319,7 @@ class _Builder:
                 members = [(at, first, last + self.minutes[r.id] + turnover, self.minutes[r.id] + turnover)
                            for r, option, at, first, last in rows if option.kind == kind]
                 if places and members:
-                    self._energy(f"{station.id}-{kind}", members, lambda a, b, p=places: p * open_minutes(a, b))
+                    self._energy(members, lambda a, b, p=places: p * open_minutes(a, b))
             officers = self.scenario.officers_at(station.id)
             skills = {self.scenario.category(r).skill for r, *_ in rows}
             for skill in skills:
@@ -338,7 +337,7 @@ class _Builder:
                     if skill is None or self.scenario.category(r).skill == skill
                 ]
                 if crew and members:
-                    self._energy(f"{station.id}-attention-{skill}", members, attention)
+                    self._energy(members, attention)
 
     @staticmethod
     def _intersection(duty, hours):
@@ -418,7 +417,7 @@ class _Builder:
         if self.previous:
             levels["changes"], constants["changes"] = self._changes()
             senses["changes"] = "min"
-        return HandoverModel(self.model, self.v, levels, senses, self.pinned, constants,
+        return HandoverModel(self.model, self.v, levels, senses, constants,
                              symmetry_broken=not self.previous)
 
 

@@ -38,7 +38,3 @@ class Plan:
     def sorted(self) -> Plan:
         """Rows in a stable order, so equal plans write equal files."""
         return Plan(sorted(self.handovers), sorted(self.unserved))
-
-    @property
-    def served_ids(self) -> set[str]:
-        return {h.request_id for h in self.handovers}

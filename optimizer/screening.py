@@ -45,10 +45,6 @@ class Screening:
     options: dict[str, list[Option]] = field(default_factory=dict)  # plannable requests only
     unserved: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (reason, detail)
 
-    @property
-    def plannable(self) -> list[str]:
-        return list(self.options)
-
 
 def _ranges(ranges: list[Range]) -> str:
     return ", ".join(format_range(r) for r in ranges)

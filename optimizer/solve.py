@@ -107,7 +107,7 @@ def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening,
     the locked requests alone, feasible whenever the locks are valid, is used.
     """
     from .check import check_plan
-    from .greedy import hint_from_plan, solve_greedy
+    from .greedy import hint_from_plan
 
     if start is not None:
         # A start may list only handovers; every other request is then left out of it.
@@ -116,12 +116,10 @@ def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening,
                 for rid in scenario.request_by_id if rid not in served]
         candidates = [Plan(start.handovers, rows)]
     else:
-        # Two cheap constructions: arrival order (the baseline) and value first; keep the better.
-        from .greedy import value_key
+        # Two cheap constructions: arrival order (the baseline) and value first; the better.
+        from .greedy import best_greedy
 
-        candidates = [solve_greedy(scenario, screening).plan,
-                      solve_greedy(scenario, screening, order=value_key(scenario, screening)).plan]
-        candidates.sort(key=lambda p: -plan_levels(scenario, p)["served"])
+        candidates = [best_greedy(scenario, screening)]
     for plan in candidates:
         if check_plan(scenario, plan).ok:
             return hint_from_plan(hm, scenario, plan)
