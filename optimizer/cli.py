@@ -81,10 +81,8 @@ def _print_result(scenario, result) -> None:
     table.add_column("what")
     table.add_column("value")
     table.add_row("served", f"{len(plan.handovers)} of {len(scenario.requests)} requests")
-    reasons: dict[str, int] = {}
-    for row in plan.unserved:
-        reasons[row.reason] = reasons.get(row.reason, 0) + 1
-    table.add_row("unserved", ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) or "none")
+    reasons = plan.unserved_by_reason()
+    table.add_row("unserved", ", ".join(f"{n} {r}" for r, n in reasons.items()) or "none")
     loads = officer_loads(scenario, plan)
     used = [o for o in loads if o.handovers]
     table.add_row("officers mobilised", f"{len(used)} of {len(loads)}")

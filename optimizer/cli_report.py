@@ -51,9 +51,9 @@ def compare(
 ) -> None:
     """Put staffing choices side by side: the same figures for each scenario, and what changes."""
     from .check import check_plan
-    from .cli import _load
+    from .cli import _load, _publish
     from .compare import Candidate, default_folder, unique_names, write_comparison
-    from .output import OutputExists, publish, write_plan_files
+    from .output import write_plan_files
     from .report import NotAPlanFolder, read_plan_folder, write_report
     from .solve import SolveOptions, solve
 
@@ -107,11 +107,7 @@ def compare(
             candidate.link = f"plans/{candidate.name}/report.html"
         said[:] = write_comparison(folder, target, candidates, lang.value)
 
-    try:
-        publish(target, force, write)
-    except OutputExists as exc:
-        err.print(str(exc), highlight=False)
-        raise typer.Exit(code=2)
+    _publish(target, force, write)
     for line in said:
         out.print(line, highlight=False)
     out.print(f"Comparison written to {target}", highlight=False)

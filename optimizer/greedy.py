@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import timezone
 
+from .model import interchangeable_officers
 from .plan import Handover, Plan, Unserved
 from .scenario import Request, Scenario
 from .screening import CAPACITY, Option, Screening, screen
@@ -308,19 +309,12 @@ def _canonical_officers(scenario: Scenario, plan: Plan) -> Plan:
     scenario order (`model._identical_officers`); a hint must follow that order.
     Swapping two such officers' whole days keeps every rule.
     """
-    locked = {r.locked.officer for r in scenario.requests if r.locked is not None}
-    groups: dict[tuple, list[str]] = defaultdict(list)
-    for officer in scenario.officers:
-        if officer.id in locked:
-            continue
-        key = (officer.station, officer.on_duty, tuple(sorted(officer.skills)),
-               scenario.supervision_cap(officer), officer.max_handovers)
-        groups[key].append(officer.id)
     load: dict[str, int] = defaultdict(int)
     for h in plan.handovers:
         load[h.officer] += h.end - h.start
     rename: dict[str, str] = {}
-    for members in groups.values():
+    for group in interchangeable_officers(scenario):
+        members = [o.id for o in group]
         by_load = sorted(members, key=lambda o: -load[o])  # stable: ties keep scenario order
         rename.update(zip(by_load, members))
     return Plan(

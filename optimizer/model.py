@@ -68,6 +68,22 @@ class HandoverModel:
         return expr + self.constants.get(name, 0)
 
 
+def interchangeable_officers(scenario: Scenario) -> list[list[Officer]]:
+    """Groups of officers alike in station, hours on duty, skills and caps, and named by no lock.
+
+    The model orders their loads (in scenario order) to break symmetry; a hint built from
+    any plan must follow the same order (`greedy.hint_from_plan`), so both use this.
+    """
+    locked = {r.locked.officer for r in scenario.requests if r.locked is not None}
+    groups: dict[tuple, list[Officer]] = defaultdict(list)
+    for officer in scenario.officers:
+        if officer.id not in locked:
+            key = (officer.station, officer.on_duty, tuple(sorted(officer.skills)),
+                   scenario.supervision_cap(officer), officer.max_handovers)
+            groups[key].append(officer)
+    return [members for members in groups.values() if len(members) > 1]
+
+
 # Weights of the `changes` level of a re-plan: what a move costs the parties told.
 MOVE_WEIGHTS = {"time_or_station": 4, "place": 2, "officer": 1}
 
@@ -345,15 +361,8 @@ class _Builder:
 
     def _identical_officers(self) -> None:
         """Officers alike in every respect are interchangeable: order their loads."""
-        groups: dict[tuple, list[Officer]] = defaultdict(list)
-        locked_officers = {r.locked.officer for r in self.requests if r.locked is not None}
-        for officer in self.scenario.officers:
-            if officer.id in locked_officers:
-                continue
-            key = (officer.station, officer.on_duty, tuple(sorted(officer.skills)),
-                   self.scenario.supervision_cap(officer), officer.max_handovers)
-            groups[key].append(officer)
-        for members in groups.values():
+        groups = interchangeable_officers(self.scenario)
+        for members in groups:
             for first, second in zip(members, members[1:]):
                 self.model.Add(self.v.load[first.id] >= self.v.load[second.id])
                 self.model.Add(self.v.used[first.id] >= self.v.used[second.id])

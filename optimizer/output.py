@@ -86,9 +86,7 @@ def station_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
 
 def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
     plan = result.plan
-    reasons: dict[str, int] = {}
-    for row in plan.unserved:
-        reasons[row.reason] = reasons.get(row.reason, 0) + 1
+    reasons = plan.unserved_by_reason()
     loads = officer_loads(scenario, plan)
     options = result.options
     return {
@@ -108,7 +106,7 @@ def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
             "requests": len(scenario.requests),
             "served": len(plan.handovers),
             "unserved": len(plan.unserved),
-            "unserved_by_reason": dict(sorted(reasons.items())),
+            "unserved_by_reason": reasons,
             "officers": len(scenario.officers),
             "officers_mobilised": sum(1 for o in loads if o.handovers),
             "supervised_minutes": sum(o.supervised_minutes for o in loads),

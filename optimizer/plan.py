@@ -35,6 +35,12 @@ class Plan:
     handovers: list[Handover] = field(default_factory=list)
     unserved: list[Unserved] = field(default_factory=list)
 
+    def unserved_by_reason(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self.unserved:
+            counts[row.reason] = counts.get(row.reason, 0) + 1
+        return dict(sorted(counts.items()))
+
     def sorted(self) -> Plan:
         """Rows in a stable order, so equal plans write equal files."""
         return Plan(sorted(self.handovers), sorted(self.unserved))
