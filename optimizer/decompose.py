@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Executor
+from dataclasses import replace
 
 from .plan import Plan, Unserved
 from .scenario import Scenario
@@ -62,10 +63,35 @@ def part_of(scenario: Scenario, stations: list[str], include_stationless: bool =
     return Scenario.model_construct(**fields)
 
 
-def _solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, start: Plan | None) -> SolveResult:
-    """Runs in a worker process: rebuilds the part from plain data and solves it."""
+def _solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, start: Plan | None,
+                deadline: float | None = None) -> SolveResult:
+    """Runs in a worker process: rebuilds the part from plain data and solves it.
+
+    `deadline` (wall clock, `time.time()`) cuts the part's budget when it starts
+    late, so a day in blocks ends on time however the blocks were scheduled.
+    """
     scenario = Scenario.model_validate(data)
+    if deadline is not None and not options.deterministic:
+        left = max(1.0, deadline - time.time())
+        if left < options.time_limit:
+            options = replace(options, time_limit=left)
     return solve(scenario, options, busiest_cap=busiest_cap, start=start)
+
+
+def _lane_budgets(sizes: list[int], lanes: int, seconds: float) -> list[float]:
+    """Budgets in proportion to size that fit `seconds` when run `lanes` at a time.
+
+    A pool of `lanes` workers taking the blocks largest first gives each to the
+    lane that frees first; with budgets proportional to size that is the same
+    schedule as packing the sizes, so one factor scales its longest lane to
+    `seconds`. (A block that ends early can reorder the rest: the deadline given
+    to `_solve_part` covers that.)
+    """
+    load = [0] * max(1, lanes)
+    for size in sorted(sizes, reverse=True):
+        load[load.index(min(load))] += size
+    factor = seconds / max(1, max(load))
+    return [factor * size for size in sizes]
 
 
 def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor | None = None) -> SolveResult:
@@ -85,7 +111,7 @@ def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor |
         futures = []
         for part, start in zip(parts, starts):
             budget = max(1.0, options.time_limit * share * min(1.0, 2 * len(part.requests) / total))
-            part_options = SolveOptions(budget, options.workers, options.seed, options.deterministic)
+            part_options = replace(options, time_limit=budget)
             futures.append(pool.submit(_solve_part, part.model_dump(mode="json"), part_options, cap, start))
         return [f.result() for f in futures]
 
@@ -186,11 +212,16 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
         else:
             fixed_unserved.append(request.id)
     fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
+    work = sorted(((block, requests) for block, requests in zip(blocks, members) if requests),
+                  key=lambda item: -len(item[1]))  # largest first, as `_lane_budgets` plans
+    # What is left of the day's limit after screening and greedy, less a margin to join the plans.
+    # A deterministic run must not depend on the clock: it plans on the limit alone.
+    left = options.time_limit - (0.0 if options.deterministic else time.monotonic() - started)
+    left -= max(2.0, 0.03 * options.time_limit)
+    budgets = _lane_budgets([len(requests) for _, requests in work], processes, max(1.0, left))
+    deadline = time.time() + max(1.0, left)
     futures = []
-    total = max(1, sum(len(m) for m in members))
-    for block, requests in zip(blocks, members):
-        if not requests:
-            continue
+    for (block, requests), budget in zip(work, budgets):
         keep = set(block)
         part = Scenario.model_construct(**{
             **fields,
@@ -198,11 +229,10 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
             "officers": [o for o in scenario.officers if o.station in keep],
             "requests": requests,
         })
-        budget = max(1.0, 0.9 * options.time_limit * processes * len(requests) / total)
-        part_options = SolveOptions(min(budget, options.time_limit), options.workers, options.seed, options.deterministic)
+        part_options = replace(options, time_limit=max(1.0, budget))
         ids = {r.id for r in requests}
         start = Plan([h for h in greedy.handovers if h.request_id in ids])
-        futures.append(pool.submit(_solve_part, part.model_dump(mode="json"), part_options, None, start))
+        futures.append(pool.submit(_solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
     results = [f.result() for f in futures]
     plan = Plan(
         [h for r in results for h in r.plan.handovers],

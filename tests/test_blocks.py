@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from optimizer.check import check_plan
-from optimizer.decompose import _blocks, solve_in_blocks
+from optimizer.decompose import _blocks, _lane_budgets, solve_in_blocks
 from optimizer.generate import generate
 from optimizer.greedy import solve_greedy, value_key
 from optimizer.parallel import executor
@@ -29,3 +32,15 @@ def test_blocks_keep_every_rule_lose_nothing_and_never_serve_less_than_greedy():
                       for order in (None, value_key(scenario, screening)))
     assert plan_levels(scenario, result.plan)["served"] >= best_greedy
     assert {lv.name: lv.value for lv in result.levels} == report.levels
+
+
+@given(st.lists(st.integers(1, 5000), min_size=1, max_size=40), st.integers(1, 8), st.floats(1, 2000))
+def test_block_budgets_run_in_lanes_fit_the_time_left(sizes, lanes, seconds):
+    """Blocks taken largest first by `lanes` workers end within `seconds`, and bigger blocks get more."""
+    budgets = _lane_budgets(sizes, lanes, seconds)
+    finish = [0.0] * lanes
+    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        lane = min(range(lanes), key=finish.__getitem__)
+        finish[lane] += budgets[index]
+    assert max(finish) <= seconds * (1 + 1e-9)
+    assert all(b > 0 for b in budgets)
