@@ -15,6 +15,7 @@ import time
 from concurrent.futures import Executor
 from dataclasses import replace
 
+from .bound import served_bound
 from .plan import Plan, Unserved
 from .scenario import Scenario
 from .screening import screen
@@ -179,8 +180,9 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     request keeps the greedy plan's decision (a fixed appointment in the block of
     its station, or unserved): greedy respects every rule across blocks, so the
     joined plan does too, and each block starts from greedy's plan, so the day
-    never serves less than greedy. This gives up the proof: the served bound
-    reported is the static one.
+    never serves less than greedy. This gives up the proof of a single model:
+    the served bound reported is the day's LP bound (`bound.py`), or every
+    plannable request's priority if the LP does not finish.
     """
     from .greedy import best_greedy
     from .scenario import Lock
@@ -233,6 +235,8 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
         ids = {r.id for r in requests}
         start = Plan([h for h in greedy.handovers if h.request_id in ids])
         futures.append(pool.submit(_solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
+    # While the blocks solve, the main process (idle otherwise) bounds the whole day.
+    bound = served_bound(scenario, screening, time_limit=max(1.0, left / 2))
     results = [f.result() for f in futures]
     plan = Plan(
         [h for r in results for h in r.plan.handovers],
@@ -242,9 +246,11 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     )
     plan = plan.sorted()
     values = plan_levels(scenario, plan)
-    static = {"served": sum(scenario.request_by_id[rid].priority for rid in screening.options)}
+    bounds = {"served": sum(scenario.request_by_id[rid].priority for rid in screening.options)}
+    if bound.value is not None:
+        bounds["served"] = min(bounds["served"], bound.value)
     levels = [
-        LevelResult(name, "max" if name == "served" else "min", values[name], static.get(name, 0), "feasible",
+        LevelResult(name, "max" if name == "served" else "min", values[name], bounds.get(name, 0), "feasible",
                     sum(lv.seconds for r in results for lv in r.levels if lv.name == name))
         for name in scenario.policy.objective
     ]

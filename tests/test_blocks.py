@@ -44,3 +44,15 @@ def test_block_budgets_run_in_lanes_fit_the_time_left(sizes, lanes, seconds):
         finish[lane] += budgets[index]
     assert max(finish) <= seconds * (1 + 1e-9)
     assert all(b > 0 for b in budgets)
+
+
+def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
+    from optimizer.bound import served_bound
+
+    scenario = Scenario.model_validate(generate(6, 240, seed=5))
+    with executor(processes=2) as pool:
+        result = solve_in_blocks(scenario, SolveOptions(time_limit=4, workers=1, seed=0), pool, block_size=60)
+    served = next(lv for lv in result.levels if lv.name == "served")
+    screening = screen(scenario)
+    static = sum(scenario.request_by_id[rid].priority for rid in screening.options)
+    assert served.value <= served.bound == served_bound(scenario, screening).value < static

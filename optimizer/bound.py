@@ -1,0 +1,113 @@
+"""An upper bound on the `served` level that needs no CP-SAT model of the day.
+
+Days planned in blocks have no global CP-SAT bound: each block is solved with
+the rest of the day fixed. This LP relaxes the day to one fractional choice of
+station per request and keeps, per station, what any plan must respect over
+spans of the day: places and officers' attention in each span, and the
+supervision caps of the officers on duty then (an officer can supervise at most
+`min(cap, bays per officer × minutes on duty)` inside a span). Every row holds
+for every feasible plan, so the LP optimum, rounded down, bounds `served`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.linear_solver import pywraplp
+
+from .scenario import Scenario
+from .screening import Screening
+
+SPAN_STEP = 120  # minutes between the ends of the spans the rows cover
+
+
+@dataclass
+class Bound:
+    value: int | None  # None: the LP did not finish, no bound
+    seconds: float
+    variables: int
+    rows: int
+
+
+def _overlap(spans: list[tuple[int, int]], a: float, b: float) -> float:
+    return sum(max(0, min(e, b) - max(s, a)) for s, e in spans)
+
+
+def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0) -> Bound:
+    """The LP bound on the sum of priorities served, rounded down."""
+    import time
+
+    started = time.monotonic()
+    policy = scenario.policy
+    turnover, bays_each = policy.turnover_minutes, policy.bay_handovers_per_officer
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    objective = lp.Objective()
+    objective.SetMaximization()
+    # (station, resource) -> [(variable, earliest start, latest end, weight)]
+    members: dict[tuple[str, tuple], list] = defaultdict(list)
+    variables = 0
+    for rid, options in screening.options.items():
+        request = scenario.request_by_id[rid]
+        category = scenario.category(request)
+        minutes = scenario.minutes(request)
+        locked = request.locked.station if request.locked is not None else None
+        choice = lp.Constraint(1 if locked else 0, 1)
+        for option in options:
+            x = lp.NumVar(1 if option.station == locked else 0, 1, "")
+            variables += 1
+            objective.SetCoefficient(x, request.priority)
+            choice.SetCoefficient(x, 1)
+            starts = option.starts()
+            first, last = starts[0][0], starts[-1][1]
+            members[option.station, ("place", option.kind)].append(
+                (x, first, last + minutes + turnover, minutes + turnover))
+            attention = minutes * (bays_each if option.kind == "room" else 1)
+            for skill in {None, category.skill}:
+                members[option.station, ("attention", skill)].append((x, first, last + minutes, attention))
+                members[option.station, ("load", skill)].append((x, first, last + minutes, minutes))
+    rows = 0
+    for (station_id, resource), group in members.items():
+        station = scenario.station_by_id[station_id]
+        capacity = _capacity(scenario, station, resource)
+        earliest = min(first for _, first, _, _ in group)
+        latest = max(end for _, _, end, _ in group)
+        cuts = sorted({earliest, *range(earliest - earliest % SPAN_STEP + SPAN_STEP, latest, SPAN_STEP)})
+        ends = sorted({latest, *(c for c in cuts if c > earliest)})
+        for a in cuts:
+            for b in ends:
+                if b <= a:
+                    continue
+                inside = [(x, w) for x, first, end, w in group if first >= a and end <= b]
+                limit = capacity(a, b)
+                if sum(w for _, w in inside) <= limit:
+                    continue
+                row = lp.Constraint(0, limit)
+                rows += 1
+                for x, w in inside:
+                    row.SetCoefficient(x, w)
+    lp.SetTimeLimit(int(max(1.0, time_limit - (time.monotonic() - started)) * 1000))
+    status = lp.Solve()
+    value = None
+    if status == pywraplp.Solver.OPTIMAL:
+        value = math.floor(objective.Value() + 1e-6)
+    return Bound(value, time.monotonic() - started, variables, rows)
+
+
+def _capacity(scenario: Scenario, station, resource: tuple):
+    """What the station offers of `resource` in a span [a, b)."""
+    policy = scenario.policy
+    turnover, bays_each = policy.turnover_minutes, policy.bay_handovers_per_officer
+    what, detail = resource
+    if what == "place":
+        places = len(station.places(detail))
+        opened = [(s, e + turnover) for s, e in station.hours]
+        return lambda a, b: places * _overlap(opened, a, b)
+    crew = [o for o in scenario.officers_at(station.id) if detail is None or detail in o.skills]
+    duty = [[(max(s, o.on_duty[0]), min(e, o.on_duty[1])) for s, e in station.hours
+             if max(s, o.on_duty[0]) < min(e, o.on_duty[1])] for o in crew]
+    if what == "attention":
+        return lambda a, b: bays_each * sum(_overlap(spans, a, b) for spans in duty)
+    caps = [scenario.supervision_cap(o) for o in crew]
+    return lambda a, b: sum(min(cap, bays_each * _overlap(spans, a, b)) for cap, spans in zip(caps, duty))
