@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .check import check_folder, check_plan
+from .decompose import BLOCK_LIMIT
 from .errors import ScenarioError
 from .loading import load_scenario
 from .output import OutputExists, publish, write_plan_files
@@ -107,9 +108,9 @@ def plan(
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
     explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, help="Seconds for the explanations' bounded solves."),
     solver: Solver = typer.Option(Solver.cpsat, "--solver", help="cp-sat (default), or greedy: the first-come-first-served baseline."),
-    processes: int = typer.Option(2, "--processes", min=1, help="Local processes for independent groups of stations."),
+    processes: int = typer.Option(2, "--processes", min=1, help="Local processes for independent groups of stations and for blocks."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) for independent groups of stations."),
-    block_size: int = typer.Option(3000, "--block-size", min=100, help="Above this many requests, plan block by block around the greedy plan."),
+    block_size: int = typer.Option(BLOCK_LIMIT, "--block-size", min=100, help="Above this many requests, plan in rounds of small blocks around the plan so far."),
 ) -> None:
     """Plan the day: every request gets a station, place, start and officer, or a reason."""
     loaded, _ = _load(scenario)
@@ -157,7 +158,7 @@ def _target(out_dir: Optional[Path], scenario, force: bool) -> Path:
 
 
 def _plan_and_write(loaded, options, target, force, explain, explain_time, previous=None, greedy=False,
-                    processes=1, cluster=None, block_size=3000) -> None:
+                    processes=1, cluster=None, block_size=BLOCK_LIMIT) -> None:
     """Solve, explain, check, write: the one path every planning command takes."""
     from .explain import explain_unserved
     from .replan import CHANGE_COLUMNS, change_rows, changes

@@ -11,14 +11,15 @@ of its own, so later levels may use that slack as a single solve would.
 
 from __future__ import annotations
 
+import random
 import time
 from concurrent.futures import Executor
 from dataclasses import replace
 
-from .bound import served_bound
+from .bound import Bound, served_bound
 from .plan import Plan, Unserved
 from .scenario import Scenario
-from .screening import screen
+from .screening import Screening, screen
 from .solve import CAPACITY_DETAIL, LevelResult, SolveOptions, SolveResult, plan_levels, solve
 
 
@@ -145,8 +146,12 @@ def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor |
 
 # -- days too large for one model ---------------------------------------------
 
-def _blocks(scenario: Scenario, size: int) -> list[list[str]]:
-    """Stations grouped into blocks of about `size` requests, grown along request links."""
+def _blocks(scenario: Scenario, size: int, rng: random.Random | None = None) -> list[list[str]]:
+    """Stations grouped into blocks of about `size` requests, grown along request links.
+
+    With `rng`, blocks grow from stations in a shuffled order, so that each round
+    of a search cuts the day in other places.
+    """
     neighbours: dict[str, set[str]] = {s.id: set() for s in scenario.stations}
     load: dict[str, int] = {s.id: 0 for s in scenario.stations}
     for request in scenario.requests:
@@ -154,11 +159,14 @@ def _blocks(scenario: Scenario, size: int) -> list[list[str]]:
             load[request.stations[0]] += 1
         for a in request.stations:
             neighbours[a].update(request.stations)
+    seeds = [s.id for s in scenario.stations]
+    if rng is not None:
+        rng.shuffle(seeds)
     blocks, seen = [], set()
-    for station in scenario.stations:
-        if station.id in seen:
+    for seed in seeds:
+        if seed in seen:
             continue
-        block, count, queue = [], 0, [station.id]
+        block, count, queue = [], 0, [seed]
         while queue and count < size:
             current = queue.pop(0)
             if current in seen:
@@ -171,57 +179,60 @@ def _blocks(scenario: Scenario, size: int) -> list[list[str]]:
     return blocks
 
 
-def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, block_size: int = 2000,
-                    processes: int = 2) -> SolveResult:
-    """A large day planned block by block, around the greedy plan.
+def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, blocks: list[list[str]],
+                  options: SolveOptions, pool: Executor, seconds: float, processes: int,
+                  served_only: bool, while_waiting=None) -> tuple[Plan, list[SolveResult]]:
+    """One round: every block re-planned with the rest of the day held as `current` has it.
 
-    A request is solved inside its block when all its stations, and every station
-    of its seller's and buyer's other requests, lie in that block. Every other
-    request keeps the greedy plan's decision (a fixed appointment in the block of
-    its station, or unserved): greedy respects every rule across blocks, so the
-    joined plan does too, and each block starts from greedy's plan, so the day
-    never serves less than greedy. This gives up the proof of a single model:
-    the served bound reported is the day's LP bound (`bound.py`), or every
-    plannable request's priority if the LP does not finish.
+    Each request belongs to one block: that of the station `current` books it at,
+    else that of the first station it lists in the block order. It is free there,
+    among the block's stations it lists, when every request of its seller and
+    buyer belongs to the same block; otherwise it keeps its appointment (fixed in
+    its block) or stays unserved. So a block sees every request that could meet
+    its free ones at a place, an officer or a person; `current` respects every
+    rule, so the joined plan does too, and each block starts from `current`, so a
+    round never serves less.
     """
-    from .greedy import best_greedy
     from .scenario import Lock
     from .screening import CAPACITY
 
-    started = time.monotonic()
-    screening = screen(scenario)
-    greedy = best_greedy(scenario, screening)
-    booked = {h.request_id: h for h in greedy.handovers}
-    blocks = _blocks(scenario, block_size)
+    booked = {h.request_id: h for h in current.handovers}
     block_of = {s: i for i, block in enumerate(blocks) for s in block}
+    home: dict[str, int] = {}
+    for request in scenario.requests:
+        if request.id in booked:
+            home[request.id] = block_of[booked[request.id].station]
+        elif request.id in screening.options:
+            home[request.id] = block_of[screening.options[request.id][0].station]
     person_blocks: dict[str, set[int]] = {}
     for request in scenario.requests:
-        for person in (request.seller, request.buyer):
-            person_blocks.setdefault(person, set()).update(block_of[s] for s in request.stations)
+        if request.id in home:
+            for person in (request.seller, request.buyer):
+                person_blocks.setdefault(person, set()).add(home[request.id])
     members: list[list] = [[] for _ in blocks]
-    fixed_unserved = []
+    held_unserved = []
     for request in scenario.requests:
-        if request.id not in screening.options:
+        if request.id not in home:
             continue
-        spans = {block_of[s] for s in request.stations}
-        people = person_blocks[request.seller] | person_blocks[request.buyer]
-        if len(spans) == 1 and len(people) == 1:
-            members[spans.pop()].append(request)
+        block = home[request.id]
+        if person_blocks[request.seller] | person_blocks[request.buyer] == {block}:
+            inside = [s for s in request.stations if block_of[s] == block]
+            members[block].append(request if len(inside) == len(request.stations)
+                                  else request.model_copy(update={"stations": inside}))
         elif request.id in booked:
             h = booked[request.id]
             lock = Lock(station=h.station, place=h.place, officer=h.officer, start=h.start)
-            members[block_of[h.station]].append(_replace_request(request, h.station, lock))
+            members[block].append(_replace_request(request, h.station, lock))
         else:
-            fixed_unserved.append(request.id)
+            held_unserved.append(request.id)
     fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
+    if served_only:
+        # A round before the last only has to serve more; the last settles every level.
+        fields["policy"] = scenario.policy.model_copy(update={"objective": ["served"]})
     work = sorted(((block, requests) for block, requests in zip(blocks, members) if requests),
                   key=lambda item: -len(item[1]))  # largest first, as `_lane_budgets` plans
-    # What is left of the day's limit after screening and greedy, less a margin to join the plans.
-    # A deterministic run must not depend on the clock: it plans on the limit alone.
-    left = options.time_limit - (0.0 if options.deterministic else time.monotonic() - started)
-    left -= max(2.0, 0.03 * options.time_limit)
-    budgets = _lane_budgets([len(requests) for _, requests in work], processes, max(1.0, left))
-    deadline = time.time() + max(1.0, left)
+    budgets = _lane_budgets([len(requests) for _, requests in work], processes, seconds)
+    deadline = time.time() + seconds
     futures = []
     for (block, requests), budget in zip(work, budgets):
         keep = set(block)
@@ -233,19 +244,60 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
         })
         part_options = replace(options, time_limit=max(1.0, budget))
         ids = {r.id for r in requests}
-        start = Plan([h for h in greedy.handovers if h.request_id in ids])
+        start = Plan([h for h in current.handovers if h.request_id in ids])
         futures.append(pool.submit(_solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
-    # While the blocks solve, the main process (idle otherwise) bounds the whole day.
-    bound = served_bound(scenario, screening, time_limit=max(1.0, left / 2))
+    if while_waiting is not None:
+        while_waiting()
     results = [f.result() for f in futures]
     plan = Plan(
         [h for r in results for h in r.plan.handovers],
         [u for r in results for u in r.plan.unserved]
-        + [Unserved(rid, CAPACITY, CAPACITY_DETAIL) for rid in fixed_unserved]
+        + [Unserved(rid, CAPACITY, CAPACITY_DETAIL) for rid in held_unserved]
         + [Unserved(rid, reason, detail) for rid, (reason, detail) in screening.unserved.items()],
     )
-    plan = plan.sorted()
-    values = plan_levels(scenario, plan)
+    return plan.sorted(), results
+
+
+def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, block_size: int = 2000,
+                    processes: int = 2, rounds: int = 1) -> SolveResult:
+    """A day too large for one model: rounds of blocks re-planned around the plan so far.
+
+    The first round starts from the best greedy plan; each later round cuts the
+    day into other blocks (stations shuffled with the run's seed) and re-plans
+    them around the previous round's plan, so requests held at a cut in one
+    round are free in another (a large-neighbourhood search). No round serves
+    less than the one before, so the day never serves less than greedy. Without
+    a single model there is no CP-SAT proof: the served bound reported is the
+    day's LP bound (`bound.py`), or every plannable request's priority if the LP
+    does not finish.
+    """
+    from .greedy import best_greedy
+
+    started = time.monotonic()
+    screening = screen(scenario)
+    current = best_greedy(scenario, screening)
+    # What is left of the day's limit after screening and greedy, less a margin to join the plans.
+    # A deterministic run must not depend on the clock: it plans on the limit alone.
+    left = options.time_limit - (0.0 if options.deterministic else time.monotonic() - started)
+    left -= max(2.0, 0.03 * options.time_limit)
+    left = max(1.0, left)
+    rng = random.Random(options.seed)
+    bound = Bound(None, 0.0, 0, 0)
+    results: list[SolveResult] = []
+    served_first = scenario.policy.objective[0] == "served"
+    for index in range(rounds):
+        # While the first round solves, the main process (idle otherwise) bounds the whole day.
+        def bound_day() -> None:
+            nonlocal bound
+            bound = served_bound(scenario, screening, time_limit=max(1.0, left / 2))
+
+        blocks = _blocks(scenario, block_size, rng if index else None)
+        current, round_results = _solve_blocks(
+            scenario, screening, current, blocks, options, pool, left / rounds, processes,
+            served_only=served_first and index < rounds - 1, while_waiting=bound_day if index == 0 else None,
+        )
+        results.extend(round_results)
+    values = plan_levels(scenario, current)
     bounds = {"served": sum(scenario.request_by_id[rid].priority for rid in screening.options)}
     if bound.value is not None:
         bounds["served"] = min(bounds["served"], bound.value)
@@ -254,17 +306,33 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
                     sum(lv.seconds for r in results for lv in r.levels if lv.name == name))
         for name in scenario.policy.objective
     ]
-    return SolveResult(plan, levels, time.monotonic() - started, options, solver="cp-sat (blocks around greedy)")
+    solver = "cp-sat (blocks around greedy)" if rounds == 1 else f"cp-sat (blocks, {rounds} rounds)"
+    return SolveResult(current, levels, time.monotonic() - started, options, solver=solver)
 
 
-BLOCK_SIZE = 3000  # requests; above this a day is planned block by block
+BLOCK_LIMIT = 200  # requests; above this a day is planned in rounds of blocks
+BLOCK_REQUESTS = 60  # requests per block: a pilot-sized model, which CP-SAT settles in seconds
+BLOCK_SECONDS = 1.0  # least time per block and round when choosing how many rounds to run
+MAX_ROUNDS = 8
 
 
-def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, block_size: int = BLOCK_SIZE,
+def rounds_for(scenario: Scenario, seconds: float, processes: int, block_size: int = BLOCK_REQUESTS) -> int:
+    """As many rounds as give every block about `BLOCK_SECONDS` each, within 1..MAX_ROUNDS."""
+    blocks = max(1, len(_blocks(scenario, block_size)))
+    return max(1, min(MAX_ROUNDS, int(seconds * processes / (blocks * BLOCK_SECONDS))))
+
+
+def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, block_size: int = BLOCK_LIMIT,
              processes: int = 2, progress=None) -> SolveResult:
-    """One model when the day fits one; independent groups apart; blocks beyond `block_size`."""
+    """One model when the day is small; independent groups apart; rounds of blocks above `block_size`.
+
+    On generated days of 300 and 1,000 requests one model within a minute serves
+    about 10 % less than rounds of small blocks (benchmarks/NOTES.md); up to a
+    few hundred requests one model also proves its plan.
+    """
     if pool is not None and len(scenario.requests) > block_size:
-        return solve_in_blocks(scenario, options, pool, block_size=block_size * 2 // 3, processes=processes)
+        rounds = rounds_for(scenario, options.time_limit, processes)
+        return solve_in_blocks(scenario, options, pool, block_size=BLOCK_REQUESTS, processes=processes, rounds=rounds)
     if pool is not None and len(components(scenario)) > 1:
         return solve_decomposed(scenario, options, pool)
     return solve(scenario, options, progress=progress)

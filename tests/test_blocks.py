@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,12 +18,14 @@ from optimizer.screening import screen
 from optimizer.solve import SolveOptions, plan_levels
 
 
-def test_blocks_keep_every_rule_lose_nothing_and_never_serve_less_than_greedy():
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_blocks_keep_every_rule_lose_nothing_and_never_serve_less_than_greedy(rounds):
     scenario = Scenario.model_validate(generate(6, 240, seed=5))
     blocks = _blocks(scenario, 60)
     assert len(blocks) > 1 and sorted(s for b in blocks for s in b) == sorted(s.id for s in scenario.stations)
     with executor(processes=2) as pool:
-        result = solve_in_blocks(scenario, SolveOptions(time_limit=6, workers=1, seed=0), pool, block_size=60)
+        result = solve_in_blocks(scenario, SolveOptions(time_limit=6, workers=1, seed=0), pool, block_size=60,
+                                 rounds=rounds)
     report = check_plan(scenario, result.plan)
     assert report.ok, report.violations[:5]
     seen = Counter([h.request_id for h in result.plan.handovers] + [u.request_id for u in result.plan.unserved])
