@@ -74,7 +74,7 @@ def _solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, star
     """
     scenario = Scenario.model_validate(data)
     if deadline is not None and not options.deterministic:
-        left = max(1.0, deadline - time.time())
+        left = max(0.2, deadline - time.time())
         if left < options.time_limit:
             options = replace(options, time_limit=left)
     return solve(scenario, options, busiest_cap=busiest_cap, start=start)
@@ -279,7 +279,7 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     # What is left of the day's limit after screening and greedy, less a margin to join the plans.
     # A deterministic run must not depend on the clock: it plans on the limit alone.
     left = options.time_limit - (0.0 if options.deterministic else time.monotonic() - started)
-    left -= max(2.0, 0.03 * options.time_limit)
+    left -= max(3.0, 0.04 * options.time_limit)
     left = max(1.0, left)
     rng = random.Random(options.seed)
     bound = Bound(None, 0.0, 0, 0)
