@@ -70,7 +70,8 @@ def _solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, star
     """Runs in a worker process: rebuilds the part from plain data and solves it.
 
     `deadline` (wall clock, `time.time()`) cuts the part's budget when it starts
-    late, so a day in blocks ends on time however the blocks were scheduled.
+    late, so a day in blocks ends on time however the blocks were scheduled; on a
+    cluster this assumes the machines' clocks agree (NTP).
     """
     scenario = Scenario.model_validate(data)
     if deadline is not None and not options.deterministic:
@@ -185,10 +186,12 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     """One round: every block re-planned with the rest of the day held as `current` has it.
 
     Each request belongs to one block: that of the station `current` books it at,
-    else that of the first station it lists in the block order. It is free there,
-    among the block's stations it lists, when every request of its seller and
-    buyer belongs to the same block; otherwise it keeps its appointment (fixed in
-    its block) or stays unserved. So a block sees every request that could meet
+    else that of its first station where screening found an option. It is free
+    there, among the block's stations it lists, when every request of its seller
+    and buyer belongs to the same block; otherwise it keeps its appointment (fixed
+    in its block) or stays unserved. (Its station preference is then counted in
+    the shortened list: the last level is approximate inside a block, though the
+    values reported are the whole day's.) So a block sees every request that could meet
     its free ones at a place, an officer or a person; `current` respects every
     rule, so the joined plan does too, and each block starts from `current`, so a
     round never serves less.
