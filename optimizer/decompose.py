@@ -55,14 +55,20 @@ def components(scenario: Scenario) -> list[list[str]]:
 def part_of(scenario: Scenario, stations: list[str], include_stationless: bool = False) -> Scenario:
     """The sub-day of some stations: their places, officers and requests."""
     keep = set(stations)
-    fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
-    fields["stations"] = [s for s in scenario.stations if s.id in keep]
-    fields["officers"] = [o for o in scenario.officers if o.station in keep]
-    fields["requests"] = [
+    requests = [
         r for r in scenario.requests
         if (r.stations and r.stations[0] in keep) or (include_stationless and not r.stations)
     ]
-    return Scenario.model_construct(**fields)
+    return _stations_part(scenario, keep, requests)
+
+
+def _stations_part(scenario: Scenario, keep: set[str], requests: list, **fields) -> Scenario:
+    """The day cut to some stations, their officers and the given requests."""
+    return scenario.with_changes(
+        stations=[s for s in scenario.stations if s.id in keep],
+        officers=[o for o in scenario.officers if o.station in keep],
+        requests=requests, **fields,
+    )
 
 
 def _solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, start: Plan | None,
@@ -228,7 +234,7 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
             members[block].append(_replace_request(request, h.station, lock))
         else:
             held_unserved.append(request.id)
-    fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
+    fields = {}
     if served_only:
         # A round before the last only has to serve more; the last settles every level.
         fields["policy"] = scenario.policy.model_copy(update={"objective": ["served"]})
@@ -238,13 +244,7 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     deadline = time.time() + seconds
     futures = []
     for (block, requests), budget in zip(work, budgets):
-        keep = set(block)
-        part = Scenario.model_construct(**{
-            **fields,
-            "stations": [s for s in scenario.stations if s.id in keep],
-            "officers": [o for o in scenario.officers if o.station in keep],
-            "requests": requests,
-        })
+        part = _stations_part(scenario, set(block), requests, **fields)
         part_options = replace(options, time_limit=max(1.0, budget))
         ids = {r.id for r in requests}
         start = Plan([h for h in current.handovers if h.request_id in ids])

@@ -455,9 +455,7 @@ def load_request(path: Path | str, scenario: Scenario) -> Request:
     origins.entries[("requests", request.id)] = Origin(file, label.split("(")[1].rstrip(")"))
     if request.id in scenario.request_by_id:
         raise ScenarioError([origins.problem("requests", request.id, "id", "a request with this id is already in the scenario")])
-    # model_construct, not model_copy: a copy would carry the cached id indexes over.
-    fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
-    day = Scenario.model_construct(**{**fields, "requests": [*scenario.requests, request]})
+    day = scenario.with_changes(requests=[*scenario.requests, request])
     problems = [p for p in check_references(day, origins) if p.file == file]
     if problems:
         raise ScenarioError(problems)

@@ -258,3 +258,11 @@ class Scenario(Strict):
 
     def officers_at(self, station_id: str) -> list[Officer]:
         return self.roster_by_station.get(station_id, [])
+
+    def with_changes(self, **fields) -> "Scenario":
+        """The same day with some fields replaced, not validated again (its parts already are).
+
+        model_construct, not model_copy: a copy would carry the cached id indexes over.
+        """
+        current = {name: getattr(self, name) for name in Scenario.model_fields}
+        return Scenario.model_construct(**{**current, **fields})

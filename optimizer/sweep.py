@@ -96,8 +96,7 @@ def with_roster(scenario: Scenario, roster: tuple[tuple[str, int], ...]) -> Scen
             if seen[officer.station] > keep_count[officer.station]:
                 continue
         officers.append(officer)
-    fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
-    return Scenario.model_construct(**{**fields, "officers": officers})
+    return scenario.with_changes(officers=officers)
 
 
 def run_variant(data: dict, variant: Variant, servable: int, options: SolveOptions, all_levels: bool) -> Outcome:
