@@ -97,7 +97,7 @@ def _run_one(path: str, solver: str, time_limit: float, workers: int, seed: int,
             # As `remise plan` does: one model, or blocks around greedy beyond 3,000 requests,
             # in two worker processes.
             with executor(processes=PROCESSES) as pool:
-                result = plan_day(scenario, options, pool, processes=PROCESSES, progress=progress)
+                result = plan_day(scenario, options, pool, processes=PROCESSES, progress=progress, screening=screening)
         row["total_seconds"] = round(time.monotonic() - started, 3)
         row["solve_seconds"] = round(result.seconds, 3)
         row["first_solution_seconds"] = round(first[0], 3) if first else ""

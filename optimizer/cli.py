@@ -178,7 +178,7 @@ def _plan_and_write(loaded, options, target, force, explain, explain_time, previ
 
             status.update("solving groups of stations in parallel…")
             with _pool(cluster, processes) as pool:
-                result = plan_day(loaded, options, pool, block_size, processes)
+                result = plan_day(loaded, options, pool, block_size, processes, screening=screening)
         else:
             result = solve(loaded, options, progress=_progress_printer(status), screening=screening, previous=previous)
         if explain:

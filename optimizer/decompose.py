@@ -262,7 +262,7 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
 
 
 def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, block_size: int = 2000,
-                    processes: int = 2, rounds: int = 1) -> SolveResult:
+                    processes: int = 2, rounds: int = 1, screening: Screening | None = None) -> SolveResult:
     """A day too large for one model: rounds of blocks re-planned around the plan so far.
 
     The first round starts from the best greedy plan; each later round cuts the
@@ -277,7 +277,7 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     from .greedy import best_greedy
 
     started = time.monotonic()
-    screening = screen(scenario)
+    screening = screening or screen(scenario)
     current = best_greedy(scenario, screening)
     # What is left of the day's limit after screening and greedy, less a margin to join the plans.
     # A deterministic run must not depend on the clock: it plans on the limit alone.
@@ -326,7 +326,7 @@ def rounds_for(scenario: Scenario, seconds: float, processes: int, block_size: i
 
 
 def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, block_size: int = BLOCK_LIMIT,
-             processes: int = 2, progress=None) -> SolveResult:
+             processes: int = 2, progress=None, screening: Screening | None = None) -> SolveResult:
     """One model when the day is small; independent groups apart; rounds of blocks above `block_size`.
 
     On generated days of 300 and 1,000 requests one model within a minute serves
@@ -335,10 +335,11 @@ def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, b
     """
     if pool is not None and len(scenario.requests) > block_size:
         rounds = rounds_for(scenario, options.time_limit, processes)
-        return solve_in_blocks(scenario, options, pool, block_size=BLOCK_REQUESTS, processes=processes, rounds=rounds)
+        return solve_in_blocks(scenario, options, pool, block_size=BLOCK_REQUESTS, processes=processes, rounds=rounds,
+                               screening=screening)
     if pool is not None and len(components(scenario)) > 1:
         return solve_decomposed(scenario, options, pool)
-    return solve(scenario, options, progress=progress)
+    return solve(scenario, options, progress=progress, screening=screening)
 
 
 def _replace_request(request, station: str, lock):
