@@ -284,6 +284,7 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     left = options.time_limit - (0.0 if options.deterministic else time.monotonic() - started)
     left -= max(3.0, 0.04 * options.time_limit)
     left = max(1.0, left)
+    finish = time.monotonic() + left
     rng = random.Random(options.seed)
     bound = Bound(None, 0.0, 0, 0)
     results: list[SolveResult] = []
@@ -295,8 +296,14 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
             bound = served_bound(scenario, screening, time_limit=max(1.0, left / 2))
 
         blocks = _blocks(scenario, block_size, rng if index else None)
+        if options.deterministic:
+            seconds = left / rounds
+        else:
+            # Cutting the day, joining the plans and a slow LP take time between rounds:
+            # each round gets its share of what is left, so the day ends on time.
+            seconds = max(1.0, (finish - time.monotonic()) / (rounds - index))
         current, round_results = _solve_blocks(
-            scenario, screening, current, blocks, options, pool, left / rounds, processes,
+            scenario, screening, current, blocks, options, pool, seconds, processes,
             served_only=served_first and index < rounds - 1, while_waiting=bound_day if index == 0 else None,
         )
         results.extend(round_results)
