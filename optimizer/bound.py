@@ -19,6 +19,7 @@ from ortools.linear_solver import pywraplp
 
 from .scenario import Scenario
 from .screening import Screening
+from .timeutil import intersect, merge_ranges, overlap
 
 SPAN_STEP = 120  # minutes between the ends of the spans the rows cover
 
@@ -29,10 +30,6 @@ class Bound:
     seconds: float
     variables: int
     rows: int
-
-
-def _overlap(spans: list[tuple[int, int]], a: float, b: float) -> float:
-    return sum(max(0, min(e, b) - max(s, a)) for s, e in spans)
 
 
 def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0) -> Bound:
@@ -103,11 +100,10 @@ def _capacity(scenario: Scenario, station, resource: tuple):
     if what == "place":
         places = len(station.places(detail))
         opened = [(s, e + turnover) for s, e in station.hours]
-        return lambda a, b: places * _overlap(opened, a, b)
+        return lambda a, b: places * overlap(opened, a, b)
     crew = [o for o in scenario.officers_at(station.id) if detail is None or detail in o.skills]
-    duty = [[(max(s, o.on_duty[0]), min(e, o.on_duty[1])) for s, e in station.hours
-             if max(s, o.on_duty[0]) < min(e, o.on_duty[1])] for o in crew]
+    duty = [intersect(merge_ranges(station.hours), [o.on_duty]) for o in crew]
     if what == "attention":
-        return lambda a, b: bays_each * sum(_overlap(spans, a, b) for spans in duty)
+        return lambda a, b: bays_each * sum(overlap(spans, a, b) for spans in duty)
     caps = [scenario.supervision_cap(o) for o in crew]
-    return lambda a, b: sum(min(cap, bays_each * _overlap(spans, a, b)) for cap, spans in zip(caps, duty))
+    return lambda a, b: sum(min(cap, bays_each * overlap(spans, a, b)) for cap, spans in zip(caps, duty))

@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 from .plan import Handover
 from .scenario import Officer, Request, Scenario
 from .screening import Option, Screening
+from .timeutil import intersect, merge_ranges, overlap
 
 Domain = cp_model.Domain
 
@@ -321,7 +322,7 @@ class _Builder:
             opened = [(s, e + turnover) for s, e in station.hours]
 
             def open_minutes(a: int, b: int, spans=opened) -> int:
-                return sum(max(0, min(e, b) - max(s, a)) for s, e in spans)
+                return overlap(spans, a, b)
 
             rows = []
             for r in self.requests:
@@ -341,10 +342,10 @@ class _Builder:
             for skill in skills:
                 # Requests needing `skill` (or any request, for None) against the officers who could take them.
                 crew = [o for o in officers if skill is None or skill in o.skills]
-                spans = [self._intersection(o.on_duty, station.hours) for o in crew]
+                spans = [intersect(merge_ranges(station.hours), [o.on_duty]) for o in crew]
 
                 def attention(a: int, b: int, spans=spans) -> int:
-                    return bays_each * sum(max(0, min(e, b) - max(s, a)) for group in spans for s, e in group)
+                    return bays_each * sum(overlap(group, a, b) for group in spans)
 
                 members = [
                     (at, first, last + self.minutes[r.id],
@@ -354,10 +355,6 @@ class _Builder:
                 ]
                 if crew and members:
                     self._energy(members, attention)
-
-    @staticmethod
-    def _intersection(duty, hours):
-        return [(max(s, duty[0]), min(e, duty[1])) for s, e in hours if max(s, duty[0]) < min(e, duty[1])]
 
     def _identical_officers(self) -> None:
         """Officers alike in every respect are interchangeable: order their loads."""

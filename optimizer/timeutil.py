@@ -109,6 +109,11 @@ def intersect(a: list[Range], b: list[Range]) -> list[Range]:
     return out
 
 
+def overlap(ranges: list[Range], a: float, b: float) -> float:
+    """Minutes of `[a, b)` that a union of disjoint ranges covers."""
+    return sum(max(0, min(e, b) - max(s, a)) for s, e in ranges)
+
+
 def contains(ranges: list[Range], start: int, end: int) -> bool:
     """Whether `[start, end)` lies wholly inside one range of a merged union."""
     return any(s <= start and end <= e for s, e in ranges)
