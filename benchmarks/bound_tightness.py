@@ -46,9 +46,9 @@ def main() -> None:
         started = time.monotonic()
         bound = served_bound(scenario, screen(scenario))
         seconds = time.monotonic() - started
-        above = (bound.value - served.value) / max(1, served.value)
+        above = (bound - served.value) / max(1, served.value)
         print(f"| {label} | {seed} | {requests} | {served.value} | {served.bound} | {served.status} | "
-              f"{bound.value} | {above:.1%} | {seconds:.2f} |", flush=True)
+              f"{bound} | {above:.1%} | {seconds:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ for every feasible plan, so the LP optimum, rounded down, bounds `served`.
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
-from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
@@ -24,18 +24,8 @@ from .timeutil import intersect, merge_ranges, overlap
 SPAN_STEP = 120  # minutes between the ends of the spans the rows cover
 
 
-@dataclass
-class Bound:
-    value: int | None  # None: the LP did not finish, no bound
-    seconds: float
-    variables: int
-    rows: int
-
-
-def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0) -> Bound:
-    """The LP bound on the sum of priorities served, rounded down."""
-    import time
-
+def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0) -> int | None:
+    """The LP bound on the sum of priorities served, rounded down; None if the LP did not finish."""
     started = time.monotonic()
     policy = scenario.policy
     turnover, bays_each = policy.turnover_minutes, policy.bay_handovers_per_officer
@@ -44,7 +34,6 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
     objective.SetMaximization()
     # (station, resource) -> [(variable, earliest start, latest end, weight)]
     members: dict[tuple[str, tuple], list] = defaultdict(list)
-    variables = 0
     for rid, options in screening.options.items():
         request = scenario.request_by_id[rid]
         category = scenario.category(request)
@@ -53,7 +42,6 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
         choice = lp.Constraint(1 if locked else 0, 1)
         for option in options:
             x = lp.NumVar(1 if option.station == locked else 0, 1, "")
-            variables += 1
             objective.SetCoefficient(x, request.priority)
             choice.SetCoefficient(x, 1)
             starts = option.starts()
@@ -64,7 +52,6 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
             for skill in {None, category.skill}:
                 members[option.station, ("attention", skill)].append((x, first, last + minutes, attention))
                 members[option.station, ("load", skill)].append((x, first, last + minutes, minutes))
-    rows = 0
     for (station_id, resource), group in members.items():
         station = scenario.station_by_id[station_id]
         capacity = _capacity(scenario, station, resource)
@@ -81,15 +68,13 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
                 if sum(w for _, w in inside) <= limit:
                     continue
                 row = lp.Constraint(0, limit)
-                rows += 1
                 for x, w in inside:
                     row.SetCoefficient(x, w)
     lp.SetTimeLimit(int(max(1.0, time_limit - (time.monotonic() - started)) * 1000))
     status = lp.Solve()
-    value = None
-    if status == pywraplp.Solver.OPTIMAL:
-        value = math.floor(objective.Value() + 1e-6)
-    return Bound(value, time.monotonic() - started, variables, rows)
+    if status != pywraplp.Solver.OPTIMAL:
+        return None
+    return math.floor(objective.Value() + 1e-6)
 
 
 def _capacity(scenario: Scenario, station, resource: tuple):

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import Executor
 from dataclasses import replace
 
-from .bound import Bound, served_bound
+from .bound import served_bound
 from .plan import Plan, Unserved
 from .scenario import Scenario
 from .screening import Screening, screen
@@ -262,7 +262,7 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
 
 
 def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, block_size: int = 2000,
-                    processes: int = 2, rounds: int = 1, screening: Screening | None = None) -> SolveResult:
+                    processes: int = 2, rounds: int | None = None, screening: Screening | None = None) -> SolveResult:
     """A day too large for one model: rounds of blocks re-planned around the plan so far.
 
     The first round starts from the best greedy plan; each later round cuts the
@@ -286,16 +286,22 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     left = max(1.0, left)
     finish = time.monotonic() + left
     rng = random.Random(options.seed)
-    bound = Bound(None, 0.0, 0, 0)
+    bound: int | None = None
     results: list[SolveResult] = []
     served_first = scenario.policy.objective[0] == "served"
-    for index in range(rounds):
-        # While the first round solves, the main process (idle otherwise) bounds the whole day.
-        def bound_day() -> None:
-            nonlocal bound
-            bound = served_bound(scenario, screening, time_limit=max(1.0, left / 2))
 
-        blocks = _blocks(scenario, block_size, rng if index else None)
+    def bound_day() -> None:
+        # While the first round solves, the main process (idle otherwise) bounds the whole day.
+        nonlocal bound
+        bound = served_bound(scenario, screening, time_limit=max(1.0, left / 2))
+
+    blocks = _blocks(scenario, block_size)
+    if rounds is None:
+        # As many rounds as give every block about BLOCK_SECONDS each.
+        rounds = max(1, min(MAX_ROUNDS, int(left * processes / (len(blocks) * BLOCK_SECONDS))))
+    for index in range(rounds):
+        if index:
+            blocks = _blocks(scenario, block_size, rng)
         if options.deterministic:
             seconds = left / rounds
         else:
@@ -309,8 +315,8 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
         results.extend(round_results)
     values = plan_levels(scenario, current)
     bounds = {"served": sum(scenario.request_by_id[rid].priority for rid in screening.options)}
-    if bound.value is not None:
-        bounds["served"] = min(bounds["served"], bound.value)
+    if bound is not None:
+        bounds["served"] = min(bounds["served"], bound)
     levels = [
         LevelResult(name, "max" if name == "served" else "min", values[name], bounds.get(name, 0), "feasible",
                     sum(lv.seconds for r in results for lv in r.levels if lv.name == name))
@@ -322,14 +328,8 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
 
 BLOCK_LIMIT = 200  # requests; above this a day is planned in rounds of blocks
 BLOCK_REQUESTS = 60  # requests per block: a pilot-sized model, which CP-SAT settles in seconds
-BLOCK_SECONDS = 1.0  # least time per block and round when choosing how many rounds to run
+BLOCK_SECONDS = 1.0  # time per block and round when choosing how many rounds to run
 MAX_ROUNDS = 8
-
-
-def rounds_for(scenario: Scenario, seconds: float, processes: int, block_size: int = BLOCK_REQUESTS) -> int:
-    """As many rounds as give every block about `BLOCK_SECONDS` each, within 1..MAX_ROUNDS."""
-    blocks = max(1, len(_blocks(scenario, block_size)))
-    return max(1, min(MAX_ROUNDS, int(seconds * processes / (blocks * BLOCK_SECONDS))))
 
 
 def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, block_size: int = BLOCK_LIMIT,
@@ -341,8 +341,7 @@ def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, b
     (benchmarks/NOTES.md); small days stay one model, which also proves its plan.
     """
     if pool is not None and len(scenario.requests) > block_size:
-        rounds = rounds_for(scenario, options.time_limit, processes)
-        return solve_in_blocks(scenario, options, pool, block_size=BLOCK_REQUESTS, processes=processes, rounds=rounds,
+        return solve_in_blocks(scenario, options, pool, block_size=BLOCK_REQUESTS, processes=processes,
                                screening=screening)
     if pool is not None and len(components(scenario)) > 1:
         return solve_decomposed(scenario, options, pool)

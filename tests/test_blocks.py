@@ -58,4 +58,4 @@ def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
     served = next(lv for lv in result.levels if lv.name == "served")
     screening = screen(scenario)
     static = sum(scenario.request_by_id[rid].priority for rid in screening.options)
-    assert served.value <= served.bound == served_bound(scenario, screening).value < static
+    assert served.value <= served.bound == served_bound(scenario, screening) < static
