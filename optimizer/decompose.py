@@ -297,8 +297,8 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
 
     blocks = _blocks(scenario, block_size)
     if rounds is None:
-        # As many rounds as give every block about BLOCK_SECONDS each.
-        rounds = max(1, min(MAX_ROUNDS, int(left * processes / (len(blocks) * BLOCK_SECONDS))))
+        # As many rounds as give every block about BLOCK_SECONDS of the day's limit each.
+        rounds = max(1, min(MAX_ROUNDS, int(options.time_limit * processes / (len(blocks) * BLOCK_SECONDS))))
     for index in range(rounds):
         if index:
             blocks = _blocks(scenario, block_size, rng)
