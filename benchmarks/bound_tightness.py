@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from optimizer.bound import served_bound  # noqa: E402
-from optimizer.generate import generate  # noqa: E402
-from optimizer.scenario import Scenario  # noqa: E402
+from optimizer.solvers.bound import served_bound  # noqa: E402
+from optimizer.scenario.generate import generate  # noqa: E402
+from optimizer.scenario.schema import Scenario  # noqa: E402
 from optimizer.screening import screen  # noqa: E402
-from optimizer.solve import SolveOptions, solve  # noqa: E402
+from optimizer.solvers.cpsat import SolveOptions, solve  # noqa: E402
 
 DAYS = [  # (label, stations, requests, seed)
     ("pilot", 3, 60, 1), ("pilot", 3, 60, 2), ("pilot", 3, 60, 3),

@@ -42,7 +42,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from optimizer.generate import SIZES, describe, generate, write_scenario  # noqa: E402
+from optimizer.scenario.generate import SIZES, describe, generate, write_scenario  # noqa: E402
 
 TIME_LIMITS = {"pilot": 10, "paris": 60, "region": 300, "national": 1800}  # seconds, from the issue's targets
 GAP_TARGETS = {"paris": 0.01, "region": 0.02}
@@ -68,12 +68,12 @@ COLUMNS = [
 def _run_one(path: str, solver: str, time_limit: float, workers: int, seed: int, check: bool) -> dict[str, Any]:
     """Load, screen, solve and check one scenario; runs in a fresh process."""
     from optimizer.check import check_plan
-    from optimizer.greedy import solve_greedy
-    from optimizer.loading import load_scenario
+    from optimizer.solvers.greedy import solve_greedy
+    from optimizer.scenario.loading import load_scenario
     from optimizer.screening import screen
-    from optimizer.decompose import plan_day
-    from optimizer.parallel import executor
-    from optimizer.solve import SolveOptions
+    from optimizer.solvers.decompose import plan_day
+    from optimizer.solvers.parallel import executor
+    from optimizer.solvers.cpsat import SolveOptions
 
     row: dict[str, Any] = {}
     started = time.monotonic()

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from .plan import Handover, Plan, Unserved
-from .scenario import LEVELS, Category, Request, Scenario
-from .timeutil import DAY_END, Range, contains, format_time, merge_ranges, parse_time
+from .plan.rows import Handover, Plan, Unserved
+from .scenario.schema import LEVELS, Category, Request, Scenario
+from .core.times import DAY_END, Range, contains, format_time, merge_ranges, parse_time
 
 FORBIDDEN = "forbidden_item"
 NO_SLOT = "no_feasible_slot"

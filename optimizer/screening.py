@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .scenario import PlaceKind, Request, Scenario
-from .timeutil import Range, format_range, grid_starts, intersect
+from .scenario.schema import PlaceKind, Request, Scenario
+from .core.times import Range, format_range, grid_starts, intersect
 
 FORBIDDEN = "forbidden_item"
 NO_SLOT = "no_feasible_slot"

@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from optimizer.check import check_plan
-from optimizer.decompose import _blocks, _lane_budgets, solve_in_blocks
-from optimizer.generate import generate
-from optimizer.greedy import solve_greedy, value_key
-from optimizer.parallel import executor
-from optimizer.scenario import Scenario
+from optimizer.solvers.decompose import _blocks, _lane_budgets, solve_in_blocks
+from optimizer.scenario.generate import generate
+from optimizer.solvers.greedy import solve_greedy, value_key
+from optimizer.solvers.parallel import executor
+from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from optimizer.solve import SolveOptions, plan_levels
+from optimizer.solvers.cpsat import SolveOptions, plan_levels
 
 
 @pytest.mark.parametrize("rounds", [1, 3])
@@ -50,7 +50,7 @@ def test_block_budgets_run_in_lanes_fit_the_time_left(sizes, lanes, seconds):
 
 
 def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
-    from optimizer.bound import served_bound
+    from optimizer.solvers.bound import served_bound
 
     scenario = Scenario.model_validate(generate(6, 240, seed=5))
     with executor(processes=2) as pool:

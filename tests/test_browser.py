@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from optimizer.cli import app
+from optimizer.cli.app import app
 from test_report import FAST_ARGS, plan_folder, tiny_data, write_yaml  # the day worked out by hand there
 
 CHROMIUM = Path("/usr/bin/chromium")

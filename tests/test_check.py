@@ -17,9 +17,9 @@ from typing import Callable
 import pytest
 
 from optimizer.check import check_folder, check_plan, read_plan
-from optimizer.plan import Handover, Plan, Unserved
-from optimizer.scenario import Scenario
-from optimizer.timeutil import format_time, parse_time
+from optimizer.plan.rows import Handover, Plan, Unserved
+from optimizer.scenario.schema import Scenario
+from optimizer.core.times import format_time, parse_time
 
 
 def t(text: str) -> int:

@@ -8,11 +8,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from optimizer.cli_perf import register
-from optimizer.generate import SIZES, describe, generate, write_scenario
-from optimizer.loading import load_scenario
-from optimizer.scenario import Scenario
-from optimizer.validation import check_references
+from optimizer.cli.generate import register
+from optimizer.scenario.generate import SIZES, describe, generate, write_scenario
+from optimizer.scenario.loading import load_scenario
+from optimizer.scenario.schema import Scenario
+from optimizer.scenario.references import check_references
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from optimizer.cli import app
-from optimizer.explain import explain_unserved
+from optimizer.cli.app import app
+from optimizer.whatif.explain import explain_unserved
 from optimizer.check import read_plan
-from optimizer.loading import load_scenario
+from optimizer.scenario.loading import load_scenario
 from optimizer.screening import screen
 
 ROOT = Path(__file__).resolve().parent.parent

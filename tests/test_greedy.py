@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 
 from optimizer.check import check_plan
-from optimizer.generate import SIZES, generate
-from optimizer.greedy import HEURISTIC, arrival_key, hint_from_plan, solve_greedy
-from optimizer.model import build_model
-from optimizer.scenario import Scenario
+from optimizer.scenario.generate import SIZES, generate
+from optimizer.solvers.greedy import HEURISTIC, arrival_key, hint_from_plan, solve_greedy
+from optimizer.model.build import build_model
+from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from strategies import scenario_dicts
 

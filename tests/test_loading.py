@@ -17,11 +17,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from optimizer.cli import app
-from optimizer.errors import Problem, ScenarioError
-from optimizer.loading import load_scenario
-from optimizer.output import dump_scenario, load_dumped_scenario
-from optimizer.scenario import Scenario
+from optimizer.cli.app import app
+from optimizer.core.problems import Problem, ScenarioError
+from optimizer.scenario.loading import load_scenario
+from optimizer.planfolder.folder import dump_scenario, load_dumped_scenario
+from optimizer.scenario.schema import Scenario
 from optimizer.screening import FORBIDDEN, NO_SLOT, screen
 
 HERE = Path(__file__).parent

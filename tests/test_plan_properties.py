@@ -7,9 +7,9 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings, target
 
 from optimizer.check import check_plan
-from optimizer.scenario import Scenario
-from optimizer.solve import SolveOptions, solve
-from optimizer.validation import check_references
+from optimizer.scenario.schema import Scenario
+from optimizer.solvers.cpsat import SolveOptions, solve
+from optimizer.scenario.references import check_references
 from strategies import scenario_dicts
 
 FAST = SolveOptions(time_limit=5, workers=1, seed=0)

@@ -7,14 +7,14 @@ import copy
 from hypothesis import HealthCheck, given, settings
 
 from optimizer.check import check_plan
-from optimizer.explain import explain_unserved
-from optimizer.offer import offers
-from optimizer.plan import Plan
-from optimizer.replan import changes
-from optimizer.scenario import Scenario
+from optimizer.whatif.explain import explain_unserved
+from optimizer.whatif.offer import offers
+from optimizer.plan.rows import Plan
+from optimizer.whatif.replan import changes
+from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from optimizer.solve import SolveOptions, solve
-from optimizer.validation import check_references
+from optimizer.solvers.cpsat import SolveOptions, solve
+from optimizer.scenario.references import check_references
 from strategies import scenario_dicts
 
 FAST = SolveOptions(time_limit=10, workers=1, seed=0)

@@ -31,11 +31,11 @@ import yaml
 from typer.testing import CliRunner
 
 from optimizer.check import check_plan
-from optimizer.cli import app
-from optimizer.loading import load_scenario
-from optimizer.output import publish, write_plan_files
-from optimizer.report import read_plan_folder, write_report
-from optimizer.solve import SolveOptions, solve
+from optimizer.cli.app import app
+from optimizer.scenario.loading import load_scenario
+from optimizer.planfolder.folder import publish, write_plan_files
+from optimizer.report.workload import read_plan_folder, write_report
+from optimizer.solvers.cpsat import SolveOptions, solve
 
 FAST = SolveOptions(time_limit=5.0, workers=1, seed=0)
 FAST_ARGS = ["--time-limit", "5", "--workers", "1", "--seed", "0"]

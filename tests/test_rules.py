@@ -27,12 +27,12 @@ from pathlib import Path
 import pytest
 
 from optimizer.check import check_plan
-from optimizer.loading import load_scenario
-from optimizer.plan import Handover, Unserved
-from optimizer.scenario import Scenario
-from optimizer.solve import SolveOptions, SolveResult, solve
-from optimizer.timeutil import format_time
-from optimizer.validation import check_references
+from optimizer.scenario.loading import load_scenario
+from optimizer.plan.rows import Handover, Unserved
+from optimizer.scenario.schema import Scenario
+from optimizer.solvers.cpsat import SolveOptions, SolveResult, solve
+from optimizer.core.times import format_time
+from optimizer.scenario.references import check_references
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONS = SolveOptions(time_limit=10, workers=1, seed=0)

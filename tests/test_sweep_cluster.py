@@ -8,13 +8,13 @@ import pytest
 from typer.testing import CliRunner
 
 from optimizer.check import check_plan
-from optimizer.cli import app
-from optimizer.decompose import components, solve_decomposed
-from optimizer.parallel import executor
-from optimizer.scenario import Scenario
-from optimizer.solve import SolveOptions, solve
-from optimizer.sweep import Variant, parse_ranges, run_sweep, with_roster
-from optimizer.validation import check_references
+from optimizer.cli.app import app
+from optimizer.solvers.decompose import components, solve_decomposed
+from optimizer.solvers.parallel import executor
+from optimizer.scenario.schema import Scenario
+from optimizer.solvers.cpsat import SolveOptions, solve
+from optimizer.whatif.sweep import Variant, parse_ranges, run_sweep, with_roster
+from optimizer.scenario.references import check_references
 
 FAST = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
 PHONE = {"place": "room", "minutes": 15}

@@ -1,0 +1,86 @@
+"""What `remise validate` tells a planner about a day before anything is solved."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..scenario.schema import Scenario
+from ..screening import Screening
+from ..core.times import format_range, intersect
+
+
+def supervisable_minutes(scenario: Scenario, officer_id: str) -> int:
+    """Minutes an officer could supervise: on duty while the station is open, up to the cap."""
+    officer = scenario.officer_by_id[officer_id]
+    station = scenario.station_by_id[officer.station]
+    open_minutes = sum(e - s for s, e in intersect(station.hours, [officer.on_duty]))
+    return min(open_minutes, scenario.supervision_cap(officer))
+
+
+class PlainTable(Table):
+    """A table whose cells are plain text: ids and reasons from the input are never markup."""
+
+    def add_row(self, *cells, **kwargs) -> None:
+        super().add_row(*(escape(str(c)) for c in cells), **kwargs)
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    table = PlainTable(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def print_summary(console: Console, scenario: Scenario, screening: Screening, source: str) -> None:
+    console.print(f"[bold]{escape(scenario.name)}[/bold] — {scenario.date.isoformat()} — {escape(source)}")
+
+    stations = _table("Stations", ("station", "hours", "rooms", "bays", "max visitors", "officers"))
+    for s in scenario.stations:
+        stations.add_row(
+            s.id, ", ".join(format_range(h) for h in s.hours), str(len(s.rooms)), str(len(s.bays)),
+            "—" if s.max_visitors is None else str(s.max_visitors), str(len(scenario.officers_at(s.id))),
+        )
+    console.print(stations)
+
+    officers = _table("Officers", ("officer", "station", "shift", "skills", "cap", "supervisable minutes"))
+    for o in scenario.officers:
+        officers.add_row(
+            o.id, o.station, format_range(o.on_duty), ", ".join(o.skills) or "—",
+            str(scenario.supervision_cap(o)), str(supervisable_minutes(scenario, o.id)),
+        )
+    console.print(officers)
+
+    categories = _table("Requests by category", ("category", "place", "requests", "minutes"))
+    counts: Counter[str] = Counter()
+    minutes: Counter[str] = Counter()
+    for r in scenario.requests:
+        counts[r.category] += 1
+        if scenario.category(r).forbidden is None:
+            minutes[r.category] += scenario.minutes(r)
+    for name, count in sorted(counts.items()):
+        category = scenario.policy.categories[name]
+        place = category.place or f"forbidden: {category.forbidden}"
+        categories.add_row(name, place, str(count), str(minutes[name]) if minutes[name] else "—")
+    console.print(categories)
+
+    demand: dict[str, int] = defaultdict(int)
+    for rid, options in screening.options.items():
+        demand[options[0].station] += scenario.minutes(scenario.request_by_id[rid])
+    balance = _table("Demand against supervision capacity (first acceptable station)", ("station", "demand minutes", "supervisable minutes", "ratio"))
+    for s in scenario.stations:
+        capacity = sum(supervisable_minutes(scenario, o.id) for o in scenario.officers_at(s.id))
+        ratio = f"{demand[s.id] / capacity:.2f}" if capacity else "—"
+        balance.add_row(s.id, str(demand[s.id]), str(capacity), ratio)
+    console.print(balance)
+
+    plannable = len(screening.options)
+    console.print(f"{len(scenario.requests)} requests: {plannable} can be planned, {len(screening.unserved)} cannot.")
+    if screening.unserved:
+        findings = _table("Screening", ("request", "reason", "detail"))
+        for rid, (reason, detail) in screening.unserved.items():
+            findings.add_row(rid, reason, detail)
+        console.print(findings)

@@ -1,0 +1,64 @@
+"""`remise generate` (registered on the main app): realistic days for benchmarks."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Size(str, Enum):
+    pilot = "pilot"
+    paris = "paris"
+    region = "region"
+    national = "national"
+
+
+def generate_command(
+    size: Size = typer.Option(Size.pilot, "--size", help="Named size: pilot (3 stations, 60 requests), paris (20, 1,000), "
+                              "region (100, 5,000), national (1,000, 50,000)."),
+    stations: Optional[int] = typer.Option(None, "--stations", min=1, help="Stations (overrides the size)."),
+    requests: Optional[int] = typer.Option(None, "--requests", min=0, help="Requests (overrides the size)."),
+    officers_per_station: Optional[float] = typer.Option(
+        None, "--officers-per-station", min=0.01,
+        help="Average officers per station (default: demand about 1.15 times the supervision caps).",
+    ),
+    seed: int = typer.Option(..., "--seed", help="Random seed: one seed gives one day."),
+    out_file: Path = typer.Option(..., "--out", help="Scenario YAML file to write."),
+    csv_sections: Optional[bool] = typer.Option(
+        None, "--csv/--no-csv", help="Write stations, officers and requests as CSV beside the YAML "
+        "(default: above 2,000 requests).", show_default=False,
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+) -> None:
+    """Write a realistic planning day: category mix, durations, windows, neighbours, shifts."""
+    from ..scenario.generate import SIZES, describe, generate, write_scenario
+
+    if out_file.exists() and not force:
+        err.print(f"{out_file} already exists; use --force to replace it.", highlight=False)
+        raise typer.Exit(code=2)
+    default_stations, default_requests = SIZES[size.value]
+    k = stations if stations is not None else default_stations
+    n = requests if requests is not None else default_requests
+    name = out_file.stem if out_file.suffix in (".yaml", ".yml") else None
+    data = generate(k, n, officers_per_station, seed, name=name)
+    written = write_scenario(data, out_file, csv_sections)
+    facts = describe(data)
+    out.print(
+        f"{facts['stations']} stations, {facts['officers']} officers, {facts['requests']} requests "
+        f"({facts['forbidden']} forbidden); handover minutes / supervision caps = {facts['demand_over_caps']}",
+        highlight=False,
+    )
+    for path in written:
+        out.print(f"wrote {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `generate` to the main `remise` app."""
+    app.command("generate")(generate_command)

@@ -1,0 +1,185 @@
+"""Rules across entities: every reference resolves, ids are unique, locks hold.
+
+One place checks the whole scenario so that each message can name the file,
+the entry and the field at fault. Locks are checked alone (every rule that
+concerns one request) and together (pairs or groups that break a rule).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from ..core.problems import Problem
+from .loading import Origins
+from .schema import Request, Scenario
+from ..core.times import contains, format_range, format_time
+
+
+def check_references(scenario: Scenario, origins: Origins | None = None) -> list[Problem]:
+    origins = origins or Origins(scenario_file="<scenario>")
+    problems: list[Problem] = []
+    problems += _places_unique(scenario, origins)
+    problems += _officer_stations(scenario, origins)
+    problems += _request_references(scenario, origins)
+    if not problems:
+        problems += _locks_alone(scenario, origins)
+    if not problems:
+        problems += _locks_together(scenario, origins)
+    return problems
+
+
+def _places_unique(scenario: Scenario, origins: Origins) -> list[Problem]:
+    problems = []
+    owner: dict[str, str] = {}
+    for station in scenario.stations:
+        for kind in ("rooms", "bays"):
+            for index, place in enumerate(getattr(station, kind)):
+                if place.id in owner:
+                    problems.append(origins.problem(
+                        "stations", station.id, f"{kind}[{index}]",
+                        f"place id '{place.id}' is already used at station '{owner[place.id]}'"
+                        if owner[place.id] != station.id else f"place id '{place.id}' is listed twice",
+                    ))
+                else:
+                    owner[place.id] = station.id
+    return problems
+
+
+def _officer_stations(scenario: Scenario, origins: Origins) -> list[Problem]:
+    return [
+        origins.problem("officers", o.id, "station", f"unknown station '{o.station}'")
+        for o in scenario.officers
+        if o.station not in scenario.station_by_id
+    ]
+
+
+def _request_references(scenario: Scenario, origins: Origins) -> list[Problem]:
+    problems = []
+    categories = scenario.policy.categories
+    for request in scenario.requests:
+        if request.category not in categories:
+            known = ", ".join(sorted(categories)) or "none defined"
+            problems.append(origins.problem(
+                "requests", request.id, "category", f"unknown category '{request.category}' (known: {known})"
+            ))
+        for index, station in enumerate(request.stations):
+            if station not in scenario.station_by_id:
+                problems.append(origins.problem("requests", request.id, f"stations[{index}]", f"unknown station '{station}'"))
+    return problems
+
+
+def lock_problems(scenario: Scenario, request: Request) -> list[tuple[str, str]]:
+    """Every rule that a lock breaks on its own, as (field, message)."""
+    lock = request.locked
+    assert lock is not None
+    out: list[tuple[str, str]] = []
+    category = scenario.category(request)
+    if category.forbidden is not None:
+        return [("category", f"a locked request cannot be of forbidden category '{request.category}'"
+                 f" ({category.forbidden})")]
+    station = scenario.station_by_id.get(lock.station)
+    if station is None:
+        return [("locked.station", f"unknown or removed station '{lock.station}'")]
+    if lock.station not in request.stations:
+        out.append(("locked.station", f"station '{lock.station}' is not one of the request's stations"))
+    place = scenario.place_index.get(lock.place)
+    if place is None:
+        out.append(("locked.place", f"unknown or removed place '{lock.place}'"))
+    elif place[0] != lock.station:
+        out.append(("locked.place", f"place '{lock.place}' is at station '{place[0]}', not '{lock.station}'"))
+    elif place[1] != category.place:
+        out.append(("locked.place", f"place '{lock.place}' is a {place[1]}, category '{request.category}' needs a {category.place}"))
+    officer = scenario.officer_by_id.get(lock.officer)
+    minutes = scenario.minutes(request)
+    start, end = lock.start, lock.start + minutes
+    span = f"{format_time(start)}-{format_time(end)}" if end <= 1440 else f"{format_time(start)}+{minutes}min"
+    if officer is None:
+        out.append(("locked.officer", f"unknown or removed officer '{lock.officer}'"))
+    else:
+        if officer.station != lock.station:
+            out.append(("locked.officer", f"officer '{officer.id}' is rostered at '{officer.station}', not '{lock.station}'"))
+        if category.skill and category.skill not in officer.skills:
+            out.append(("locked.officer", f"officer '{officer.id}' lacks skill '{category.skill}'"))
+        if not contains([officer.on_duty], start, end):
+            out.append(("locked.start", f"{span} is outside officer '{officer.id}' shift {format_range(officer.on_duty)}"))
+        if minutes > scenario.supervision_cap(officer):
+            out.append(("locked.officer", f"{minutes} minutes exceed officer '{officer.id}' cap of {scenario.supervision_cap(officer)}"))
+    if start % scenario.policy.slot_minutes:
+        out.append(("locked.start", f"{format_time(start)} is not on the {scenario.policy.slot_minutes}-minute grid"))
+    if not contains(request.windows, start, end):
+        out.append(("locked.start", f"{span} is outside the request's windows"))
+    if not contains(station.hours, start, end):
+        out.append(("locked.start", f"{span} is outside the hours of '{station.id}'"))
+    if category.place == "room" and station.max_visitors is not None and request.party_size > station.max_visitors:
+        out.append(("party_size", f"party of {request.party_size} exceeds max_visitors {station.max_visitors} at '{station.id}'"))
+    return out
+
+
+def _locks_alone(scenario: Scenario, origins: Origins) -> list[Problem]:
+    problems = []
+    for request in scenario.requests:
+        if request.locked is not None:
+            for field_name, message in lock_problems(scenario, request):
+                problems.append(origins.problem("requests", request.id, field_name, message))
+    return problems
+
+
+def _locks_together(scenario: Scenario, origins: Origins) -> list[Problem]:
+    """Locked requests that break a rule together, named pairwise or as a group."""
+    policy = scenario.policy
+    locked = [r for r in scenario.requests if r.locked is not None]
+    span = {r.id: (r.locked.start, r.locked.start + scenario.minutes(r)) for r in locked}
+    kind = {r.id: scenario.category(r).place for r in locked}
+    problems: list[Problem] = []
+
+    def together(ids: list[str], message: str) -> None:
+        first = ids[0]
+        names = ", ".join(f"'{i}'" for i in ids)
+        problems.append(origins.problem("requests", first, "locked", f"locked requests {names} {message}"))
+
+    for a, b in combinations(locked, 2):
+        (sa, ea), (sb, eb) = span[a.id], span[b.id]
+        if a.locked.place == b.locked.place and sa < eb + policy.turnover_minutes and sb < ea + policy.turnover_minutes:
+            together([a.id, b.id], f"overlap on place '{a.locked.place}' (turnover included)")
+        if a.locked.officer == b.locked.officer and sa < eb and sb < ea and "room" in (kind[a.id], kind[b.id]):
+            together([a.id, b.id], f"overlap for officer '{a.locked.officer}' during a room handover")
+        people = {a.seller, a.buyer} & {b.seller, b.buyer}
+        for person in sorted(people):
+            gap = 0 if a.locked.station == b.locked.station else policy.party_travel_minutes
+            if sa < eb + gap and sb < ea + gap:
+                what = "overlap" if sa < eb and sb < ea else f"leave less than {gap} minutes of travel"
+                together([a.id, b.id], f"{what} for party '{person}'")
+
+    by_officer: dict[str, list[Request]] = defaultdict(list)
+    by_station: dict[str, list[Request]] = defaultdict(list)
+    for r in locked:
+        by_officer[r.locked.officer].append(r)
+        by_station[r.locked.station].append(r)
+    for officer_id, requests in by_officer.items():
+        officer = scenario.officer_by_id[officer_id]
+        ids = [r.id for r in requests]
+        minutes = sum(scenario.minutes(r) for r in requests)
+        if minutes > scenario.supervision_cap(officer):
+            together(ids, f"give officer '{officer_id}' {minutes} supervised minutes, over the cap of {scenario.supervision_cap(officer)}")
+        if officer.max_handovers is not None and len(requests) > officer.max_handovers:
+            together(ids, f"give officer '{officer_id}' {len(requests)} handovers, over max_handovers {officer.max_handovers}")
+        bays = [r for r in requests if kind[r.id] == "bay"]
+        for t in sorted({span[r.id][0] for r in bays}):
+            watching = [r.id for r in bays if span[r.id][0] <= t < span[r.id][1]]
+            if len(watching) > policy.bay_handovers_per_officer:
+                together(watching, f"make officer '{officer_id}' watch {len(watching)} bays at once at {format_time(t)}"
+                         f" (limit {policy.bay_handovers_per_officer})")
+                break
+    for station_id, requests in by_station.items():
+        cap = scenario.station_by_id[station_id].max_visitors
+        rooms = [r for r in requests if kind[r.id] == "room"]
+        if cap is None:
+            continue
+        for t in sorted({span[r.id][0] for r in rooms}):
+            inside = [r for r in rooms if span[r.id][0] <= t < span[r.id][1]]
+            if sum(r.party_size for r in inside) > cap:
+                together([r.id for r in inside], f"bring {sum(r.party_size for r in inside)} visitors into '{station_id}'"
+                         f" at {format_time(t)} (max_visitors {cap})")
+                break
+    return problems

@@ -1,0 +1,268 @@
+"""The validated planning day: policy, stations, officers and requests.
+
+Field rules live on each model; rules across entities live in `loading.py`.
+Times are minutes from midnight once validated, and are written back as
+`HH:MM` when a scenario is dumped, so a dump reloads to the same scenario.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from ..core.times import (
+    Range,
+    format_range,
+    format_time,
+    merge_ranges,
+    parse_range,
+    parse_shift,
+    parse_time,
+    shift_on_date,
+)
+
+LEVELS = ("served", "officers", "balance", "preference")
+Level = Literal["served", "officers", "balance", "preference"]
+PlaceKind = Literal["room", "bay"]
+
+
+def _text_time(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return parse_time(value)
+
+
+def _text_range(value):
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return tuple(value)
+    return parse_range(value)
+
+
+def _text_shift(value):
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return tuple(value)
+    return parse_shift(value)
+
+
+def _no_bool(value):
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number, not true/false")
+    return value
+
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+PositiveInt = Annotated[int, BeforeValidator(_no_bool), Field(gt=0)]
+TimeOfDay = Annotated[int, BeforeValidator(_text_time), PlainSerializer(format_time, return_type=str)]
+TimeRange = Annotated[Range, BeforeValidator(_text_range), PlainSerializer(format_range, return_type=str)]
+ShiftRange = Annotated[
+    Range,
+    BeforeValidator(_text_shift),
+    PlainSerializer(lambda v: f"{format_time(v[0])}-{format_time(v[1])}", return_type=str),
+]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in YAML must not become a silent default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Category(Strict):
+    place: PlaceKind | None = None
+    minutes: PositiveInt | None = None
+    skill: Id | None = None
+    forbidden: str | None = None
+
+    @model_validator(mode="after")
+    def _forbidden_or_runnable(self) -> Category:
+        if self.forbidden is not None:
+            if not self.forbidden.strip():
+                raise ValueError("'forbidden' needs the charter's reason as non-empty text")
+            if self.place is not None or self.minutes is not None or self.skill is not None:
+                raise ValueError("a forbidden category has no 'place', 'minutes' or 'skill'")
+        elif self.place is None or self.minutes is None:
+            raise ValueError("a category needs 'place' and 'minutes', or 'forbidden' with a reason")
+        return self
+
+
+class Policy(Strict):
+    slot_minutes: PositiveInt = 5
+    turnover_minutes: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] = 5
+    max_supervision_minutes: PositiveInt = 240
+    bay_handovers_per_officer: PositiveInt = 2
+    party_travel_minutes: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] = 30
+    objective: list[Level] = Field(default_factory=lambda: list(LEVELS), min_length=1)
+    categories: dict[Id, Category] = Field(default_factory=dict)
+
+    @field_validator("objective")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("objective levels must be distinct")
+        return value
+
+
+def _place_list(value):
+    if isinstance(value, list):
+        return [{"id": item} if isinstance(item, str) else item for item in value]
+    return value
+
+
+class Place(Strict):
+    id: Id
+
+
+class Station(Strict):
+    id: Id
+    name: str | None = None
+    hours: list[TimeRange] = Field(min_length=1)
+    max_visitors: PositiveInt | None = None
+    rooms: Annotated[list[Place], BeforeValidator(_place_list)] = Field(default_factory=list)
+    bays: Annotated[list[Place], BeforeValidator(_place_list)] = Field(default_factory=list)
+
+    @field_validator("hours")
+    @classmethod
+    def _merge(cls, value: list[Range]) -> list[Range]:
+        return merge_ranges(value)
+
+    def places(self, kind: PlaceKind) -> list[Place]:
+        return self.rooms if kind == "room" else self.bays
+
+
+class Officer(Strict):
+    id: Id
+    station: Id
+    shift: ShiftRange
+    skills: list[Id] = Field(default_factory=list)
+    max_supervision_minutes: PositiveInt | None = None
+    max_handovers: PositiveInt | None = None
+
+    @property
+    def on_duty(self) -> Range:
+        """The part of the shift on the planning day (a night shift is cut at 24:00)."""
+        return shift_on_date(self.shift)
+
+
+class Lock(Strict):
+    station: Id
+    place: Id
+    officer: Id
+    start: TimeOfDay
+
+
+class Request(Strict):
+    id: Id
+    category: Id
+    # Never empty as written (the loader checks); empty once a variant removed every station.
+    stations: list[Id] = Field(default_factory=list)
+    windows: list[TimeRange] = Field(min_length=1)
+    seller: Id
+    buyer: Id
+    priority: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 1
+    minutes: PositiveInt | None = None
+    party_size: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 2
+    submitted: datetime | None = None
+    locked: Lock | None = None
+
+    @field_validator("windows")
+    @classmethod
+    def _merge(cls, value: list[Range]) -> list[Range]:
+        return merge_ranges(value)
+
+    @field_validator("stations")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        seen = set()
+        for station in value:
+            if station in seen:
+                raise ValueError(f"station '{station}' is listed twice")
+            seen.add(station)
+        return value
+
+
+class Scenario(Strict):
+    """A whole planning day, every id resolved and every lock checked."""
+
+    model_config = ConfigDict(extra="forbid", ignored_types=(cached_property,))
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^/\\]+$")]
+    date: date
+    policy: Policy = Field(default_factory=Policy)
+    stations: list[Station] = Field(default_factory=list)
+    officers: list[Officer] = Field(default_factory=list)
+    requests: list[Request] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _usable_as_folder(cls, value: str) -> str:
+        if set(value) == {"."}:
+            raise ValueError("the name is used for the output folder: it cannot be only dots")
+        return value
+
+    @cached_property
+    def station_by_id(self) -> dict[str, Station]:
+        return {s.id: s for s in self.stations}
+
+    @cached_property
+    def officer_by_id(self) -> dict[str, Officer]:
+        return {o.id: o for o in self.officers}
+
+    @cached_property
+    def request_by_id(self) -> dict[str, Request]:
+        return {r.id: r for r in self.requests}
+
+    @cached_property
+    def place_index(self) -> dict[str, tuple[str, PlaceKind]]:
+        """place id -> (station id, kind)."""
+        index: dict[str, tuple[str, PlaceKind]] = {}
+        for station in self.stations:
+            for kind in ("room", "bay"):
+                for place in station.places(kind):
+                    index[place.id] = (station.id, kind)
+        return index
+
+    def category(self, request: Request) -> Category:
+        return self.policy.categories[request.category]
+
+    def minutes(self, request: Request) -> int:
+        """Handover duration: the request's override, else its category's."""
+        if request.minutes is not None:
+            return request.minutes
+        minutes = self.category(request).minutes
+        assert minutes is not None, "forbidden categories have no duration"
+        return minutes
+
+    def supervision_cap(self, officer: Officer) -> int:
+        if officer.max_supervision_minutes is not None:
+            return officer.max_supervision_minutes
+        return self.policy.max_supervision_minutes
+
+    @cached_property
+    def roster_by_station(self) -> dict[str, list[Officer]]:
+        roster: dict[str, list[Officer]] = {}
+        for officer in self.officers:
+            roster.setdefault(officer.station, []).append(officer)
+        return roster
+
+    def officers_at(self, station_id: str) -> list[Officer]:
+        return self.roster_by_station.get(station_id, [])
+
+    def with_changes(self, **fields) -> "Scenario":
+        """The same day with some fields replaced, not validated again (its parts already are).
+
+        model_construct, not model_copy: a copy would carry the cached id indexes over.
+        """
+        current = {name: getattr(self, name) for name in Scenario.model_fields}
+        return Scenario.model_construct(**{**current, **fields})

@@ -1,0 +1,51 @@
+"""Slots for one new request beside a fixed plan: what the booking platform offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .explain import binding_resources
+from .insertion import Occupancy, candidates
+from ..plan.rows import Handover, Plan
+from ..scenario.schema import Request, Scenario
+from ..screening import screen_request
+
+
+@dataclass(frozen=True)
+class Offer:
+    station: str
+    rank: int
+    start: int
+    end: int
+    place: str
+    officer: str
+
+    def handover(self, request: Request) -> Handover:
+        return Handover(self.start, self.station, self.place, request.id, self.officer, self.end,
+                        request.category, request.seller, request.buyer)
+
+
+def offers(scenario: Scenario, plan: Plan, request: Request, top: int = 5) -> tuple[list[Offer], str]:
+    """Up to `top` options by station preference then earliest start, or why there is none.
+
+    One option per station and start: the first free place, and among the free
+    officers the one with the fewest supervised minutes so far.
+    """
+    category = scenario.category(request)
+    if category.forbidden is not None:
+        return [], f"forbidden_item: {category.forbidden}"
+    options, why = screen_request(scenario, request)
+    if not options:
+        return [], f"no_feasible_slot: {why}"
+    occupancy = Occupancy(scenario, plan)
+    free = [c for c in candidates(scenario, occupancy, request, options) if not c.blockers]
+    minutes = scenario.minutes(request)
+    best: dict[tuple[str, int], Offer] = {}
+    for c in sorted(free, key=lambda c: (c.rank, c.start, occupancy.load(c.officer)[0], c.officer)):
+        key = (c.station, c.start)
+        if key not in best:
+            best[key] = Offer(c.station, c.rank, c.start, c.start + minutes, c.place, c.officer)
+    ranked = sorted(best.values(), key=lambda o: (o.rank, o.start))[:top]
+    if ranked:
+        return ranked, ""
+    return [], "capacity: " + "; ".join(binding_resources(scenario, plan, request, occupancy))
