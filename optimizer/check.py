@@ -11,26 +11,18 @@ sentence that names the request, officer, place, station or person at fault.
 
 from __future__ import annotations
 
-import csv
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
-from pathlib import Path
 
-from .plan.rows import Handover, Plan, Unserved
-from .scenario.schema import LEVELS, Category, Request, Scenario
-from .core.times import DAY_END, Range, contains, format_time, merge_ranges, parse_time
+from .core.codes import POLICY_LEVELS, Reason
+from .core.sentences import detail
+from .core.times import DAY_END, Range, contains, format_time, merge_ranges
+from .plan.rows import Handover, Plan
+from .scenario.schema import Category, Request, Scenario
 
-FORBIDDEN = "forbidden_item"
-NO_SLOT = "no_feasible_slot"
-CAPACITY = "capacity"
-REASONS = (FORBIDDEN, NO_SLOT, CAPACITY)
-
-PLAN_COLUMNS = ("request_id", "station", "place", "officer", "start", "end", "category", "seller", "buyer")
-UNSERVED_COLUMNS = ("request_id", "reason", "detail")
-
-_PADDED_TIME = re.compile(r"^\d{2}:\d{2}$")
+FORBIDDEN, NO_SLOT, CAPACITY = Reason.FORBIDDEN_ITEM, Reason.NO_FEASIBLE_SLOT, Reason.CAPACITY
+REASONS = tuple(Reason)
 
 
 @dataclass
@@ -232,9 +224,9 @@ def _forbidden(scenario: Scenario, plan: Plan, out: list[str]) -> None:
                 f"Request '{request.id}' of forbidden category '{request.category}' is unserved with reason"
                 f" '{u.reason}' instead of '{FORBIDDEN}'."
             )
-        elif charter is not None and charter not in u.detail:
+        elif charter is not None and not any(f.mentions(charter) for f in u.findings):
             out.append(
-                f"Request '{request.id}' is unserved as '{FORBIDDEN}', but its detail '{u.detail}' does not quote"
+                f"Request '{request.id}' is unserved as '{FORBIDDEN}', but its detail '{detail(u.findings)}' does not quote"
                 f" the charter's reason '{charter}'."
             )
         elif charter is None and u.reason == FORBIDDEN:
@@ -460,7 +452,7 @@ def _levels(scenario: Scenario, booked: list[_Booked]) -> dict[str, int]:
             b.request.stations.index(b.handover.station) for b in booked if b.handover.station in b.request.stations
         ),
     }
-    return {level: values[level] for level in LEVELS}
+    return {level: values[level] for level in POLICY_LEVELS}
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
@@ -480,106 +472,3 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     _people(scenario, booked, out)
     _locks(scenario, plan, out)
     return CheckReport(out, _levels(scenario, booked))
-
-
-# --------------------------------------------------------------------------- files
-
-
-def _time_cell(text: str, *, end: bool) -> int:
-    if not _PADDED_TIME.match(text):
-        raise ValueError(f"'{text}' is not a zero-padded time HH:MM")
-    return parse_time(text, allow_midnight_end=end)
-
-
-def _read_table(path: Path, columns: tuple[str, ...], problems: list[str]) -> tuple[list[tuple[int, dict[str, str]]], bool]:
-    """Rows of one CSV file with their line numbers; problems are collected, not raised.
-
-    Returns the rows and whether the file could be read at all (a bad row only loses that row).
-    """
-    if not path.is_file():
-        problems.append(f"{path}: the file is missing.")
-        return [], False
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                problems.append(f"{path}: the file is empty; it needs a header ({', '.join(columns)}).")
-                return [], False
-            header = [name.strip() for name in header]
-            missing = [c for c in columns if c not in header]
-            if missing:
-                problems.append(f"{path}: the header lacks column(s) {', '.join(missing)}.")
-                return [], False
-            rows = []
-            for cells in reader:
-                line = reader.line_num
-                if not cells:
-                    continue
-                if len(cells) != len(header):
-                    problems.append(f"{path}, line {line}: {len(cells)} cells, but the header has {len(header)}.")
-                    continue
-                rows.append((line, dict(zip(header, cells))))
-            return rows, True
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        problems.append(f"{path}: cannot be read as UTF-8 CSV ({error}).")
-        return [], False
-
-
-def _read_folder(plan_dir: Path) -> tuple[Plan, list[str], bool]:
-    """The plan in a folder, the problems found reading it, and whether both files were readable."""
-    problems: list[str] = []
-    plan = Plan()
-    plan_path, unserved_path = plan_dir / "plan.csv", plan_dir / "unserved.csv"
-    plan_rows, plan_ok = _read_table(plan_path, PLAN_COLUMNS, problems)
-    for line, row in plan_rows:
-        try:
-            if not row["request_id"]:
-                raise ValueError("request_id is empty")
-            start = _time_cell(row["start"], end=False)
-            end = _time_cell(row["end"], end=True)
-        except ValueError as error:
-            problems.append(f"{plan_path}, line {line}: {error}.")
-            continue
-        plan.handovers.append(
-            Handover(
-                start=start,
-                station=row["station"],
-                place=row["place"],
-                request_id=row["request_id"],
-                officer=row["officer"],
-                end=end,
-                category=row["category"],
-                seller=row["seller"],
-                buyer=row["buyer"],
-            )
-        )
-    unserved_rows, unserved_ok = _read_table(unserved_path, UNSERVED_COLUMNS, problems)
-    for line, row in unserved_rows:
-        if not row["request_id"]:
-            problems.append(f"{unserved_path}, line {line}: request_id is empty.")
-            continue
-        plan.unserved.append(Unserved(row["request_id"], row["reason"], row["detail"]))
-    return plan, problems, plan_ok and unserved_ok
-
-
-def read_plan(plan_dir: Path) -> Plan:
-    """`plan.csv` and `unserved.csv` of a plan folder; any problem raises ValueError naming file and line."""
-    plan, problems, _ = _read_folder(Path(plan_dir))
-    if problems:
-        raise ValueError("\n".join(problems))
-    return plan
-
-
-def check_folder(scenario: Scenario, plan_dir: Path) -> CheckReport:
-    """`read_plan` then `check_plan`, with reading problems reported as violations.
-
-    A bad row is reported and the rest is still checked (so its request is also
-    reported as missing). A missing or unreadable file is reported alone, since
-    every request would otherwise be reported as missing too.
-    """
-    plan, problems, readable = _read_folder(Path(plan_dir))
-    report = check_plan(scenario, plan)
-    if not readable:
-        return CheckReport(problems, report.levels)
-    return CheckReport(problems + report.violations, report.levels)

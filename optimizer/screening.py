@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .core.codes import Reason
+from .core.findings import Finding, Why, finding
+from .core.times import Range, grid_starts, intersect
 from .scenario.schema import PlaceKind, Request, Scenario
-from .core.times import Range, format_range, grid_starts, intersect
-
-FORBIDDEN = "forbidden_item"
-NO_SLOT = "no_feasible_slot"
-CAPACITY = "capacity"
 
 
 @dataclass(frozen=True)
@@ -43,46 +41,44 @@ class Option:
 @dataclass
 class Screening:
     options: dict[str, list[Option]] = field(default_factory=dict)  # plannable requests only
-    unserved: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (reason, detail)
+    unserved: dict[str, tuple[Reason, tuple[Finding, ...]]] = field(default_factory=dict)  # id -> (reason, why)
 
 
-def _ranges(ranges: list[Range]) -> str:
-    return ", ".join(format_range(r) for r in ranges)
+def _spans(ranges: list[Range]) -> list[list[int]]:
+    return [[a, b] for a, b in ranges]
 
 
-def screen_request(scenario: Scenario, request: Request) -> tuple[list[Option], str]:
+def screen_request(scenario: Scenario, request: Request) -> tuple[list[Option], tuple[Finding, ...]]:
     """Options of one request, and why each rejected station was rejected."""
     category = scenario.category(request)
     kind = category.place
     minutes = scenario.minutes(request)
     slot = scenario.policy.slot_minutes
     options: list[Option] = []
-    reasons: list[str] = []
+    reasons: list[Finding] = []
     if not request.stations:
-        return [], "every station it listed was removed"
+        return [], (finding(Why.NO_STATION_LEFT),)
     for rank, station_id in enumerate(request.stations):
         station = scenario.station_by_id[station_id]
         if not station.places(kind):
-            reasons.append(f"{station_id} has no {kind}")
+            reasons.append(finding(Why.NO_PLACE_OF_KIND, station=station_id, kind=kind))
             continue
         if kind == "room" and station.max_visitors is not None and request.party_size > station.max_visitors:
-            reasons.append(f"party of {request.party_size} exceeds max_visitors {station.max_visitors} at {station_id}")
+            reasons.append(finding(Why.PARTY_OVER_VISITORS, station=station_id, party=request.party_size,
+                                   max_visitors=station.max_visitors))
             continue
         open_windows = intersect(request.windows, station.hours)
         if not grid_starts(open_windows, minutes, slot):
-            reasons.append(
-                f"no {minutes}-minute slot in the windows ({_ranges(request.windows)}) within the hours of "
-                f"{station_id} ({_ranges(station.hours)})"
-            )
+            reasons.append(finding(Why.NO_SLOT_IN_HOURS, station=station_id, minutes=minutes,
+                                   windows=_spans(request.windows), hours=_spans(station.hours)))
             continue
         skilled = [o for o in scenario.officers_at(station_id) if not category.skill or category.skill in o.skills]
-        who = f"officer with skill '{category.skill}'" if category.skill else "officer"
         if not skilled:
-            reasons.append(f"no {who} at {station_id}")
+            reasons.append(finding(Why.NO_OFFICER, station=station_id, skill=category.skill))
             continue
         capped = [o for o in skilled if scenario.supervision_cap(o) >= minutes]
         if not capped:
-            reasons.append(f"a {minutes}-minute handover exceeds the supervision cap of every {who} at {station_id}")
+            reasons.append(finding(Why.OVER_EVERY_CAP, station=station_id, minutes=minutes, skill=category.skill))
             continue
         officer_starts = {}
         for officer in capped:
@@ -90,10 +86,11 @@ def screen_request(scenario: Scenario, request: Request) -> tuple[list[Option], 
             if starts:
                 officer_starts[officer.id] = starts
         if not officer_starts:
-            reasons.append(f"no {who} on shift at {station_id} for {minutes} minutes between {_ranges(open_windows)}")
+            reasons.append(finding(Why.NO_OFFICER_ON_SHIFT, station=station_id, minutes=minutes,
+                                   skill=category.skill, between=_spans(open_windows)))
             continue
         options.append(Option(station_id, rank, kind, officer_starts))
-    return options, "; ".join(reasons)
+    return options, tuple(reasons)
 
 
 def screen(scenario: Scenario) -> Screening:
@@ -101,11 +98,11 @@ def screen(scenario: Scenario) -> Screening:
     for request in scenario.requests:
         category = scenario.category(request)
         if category.forbidden is not None:
-            result.unserved[request.id] = (FORBIDDEN, category.forbidden)
+            result.unserved[request.id] = (Reason.FORBIDDEN_ITEM, (finding(Why.CHARTER, charter=category.forbidden),))
             continue
         options, why = screen_request(scenario, request)
         if options:
             result.options[request.id] = options
         else:
-            result.unserved[request.id] = (NO_SLOT, why)
+            result.unserved[request.id] = (Reason.NO_FEASIBLE_SLOT, why)
     return result

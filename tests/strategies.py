@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from optimizer.core.times import format_time
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from optimizer.core.times import format_time
 
 CATEGORIES = {
     "phone": {"place": "room", "minutes": 15},

@@ -9,13 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from optimizer.check import check_plan
-from optimizer.solvers.decompose import _blocks, _lane_budgets, solve_in_blocks
+from optimizer.plan.levels import plan_levels
 from optimizer.scenario.generate import generate
-from optimizer.solvers.greedy import solve_greedy, value_key
-from optimizer.solvers.parallel import executor
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from optimizer.solvers.cpsat import SolveOptions, plan_levels
+from optimizer.solvers.blocks import _blocks, _lane_budgets, solve_in_blocks
+from optimizer.solvers.greedy import solve_greedy, value_key
+from optimizer.solvers.parallel import executor
+from optimizer.solvers.result import SolveOptions
 
 
 @pytest.mark.parametrize("rounds", [1, 3])

@@ -5,13 +5,15 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.solvers.bound import served_bound
 from optimizer.check import check_plan
+from optimizer.plan.levels import plan_levels
 from optimizer.scenario.generate import generate
-from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from optimizer.solvers.cpsat import SolveOptions, plan_levels, solve
+from optimizer.solvers.bound import served_bound
+from optimizer.solvers.cpsat import solve
+from optimizer.solvers.greedy import solve_greedy, value_key
+from optimizer.solvers.result import SolveOptions
 
 
 def _day(phones: int, cap: int) -> Scenario:

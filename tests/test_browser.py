@@ -13,10 +13,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_report import (  # the day worked out by hand there
+    FAST_ARGS,
+    plan_folder,
+    tiny_data,
+    write_yaml,
+)
 from typer.testing import CliRunner
 
-from optimizer.cli.app import app
-from test_report import FAST_ARGS, plan_folder, tiny_data, write_yaml  # the day worked out by hand there
+from optimizer.cli import app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from conftest import english
 
-from optimizer.check import check_folder, check_plan, read_plan
-from optimizer.plan.rows import Handover, Plan, Unserved
-from optimizer.scenario.schema import Scenario
+from optimizer.check import check_plan
+from optimizer.core.findings import verbatim
 from optimizer.core.times import format_time, parse_time
+from optimizer.plan.rows import Handover, Plan, Unserved
+from optimizer.planfolder.folder import check_folder, read_plan
+from optimizer.scenario.schema import Scenario
 
 
 def t(text: str) -> int:
@@ -96,9 +99,9 @@ def valid_plan() -> Plan:
             Handover(t("14:10"), "st-a", "bay-2", "r4", "alice", t("14:55"), "car", "u6", "u7"),
         ],
         unserved=[
-            Unserved("r5", "forbidden_item", "objets tranchants"),
-            Unserved("r6", "no_feasible_slot", "no 45-minute slot"),
-            Unserved("r7", "capacity", ""),
+            Unserved("r5", "forbidden_item", verbatim("objets tranchants")),
+            Unserved("r6", "no_feasible_slot", verbatim("no 45-minute slot")),
+            Unserved("r7", "capacity"),
         ],
     )
 
@@ -140,7 +143,7 @@ def move(plan: Plan, rid: str, **changes) -> None:
 
 def unserve(plan: Plan, rid: str, reason: str, detail: str = "") -> None:
     plan.handovers = [h for h in plan.handovers if h.request_id != rid]
-    plan.unserved = [u for u in plan.unserved if u.request_id != rid] + [Unserved(rid, reason, detail)]
+    plan.unserved = [u for u in plan.unserved if u.request_id != rid] + [Unserved(rid, reason, verbatim(detail))]
 
 
 def plan_it(plan: Plan, handover: Handover) -> None:
@@ -160,11 +163,11 @@ CASES: list[tuple[str, Breaker, str, str]] = [
     # accounting: r7 is nowhere
     ("missing", lambda d, p: setattr(p, "unserved", p.unserved[:-1]), "'r7'", "neither"),
     # accounting: r7 listed twice as unserved
-    ("duplicate", lambda d, p: p.unserved.append(Unserved("r7", "capacity", "")), "'r7'", "2 times"),
+    ("duplicate", lambda d, p: p.unserved.append(Unserved("r7", "capacity")), "'r7'", "2 times"),
     # accounting: an id the scenario does not have
-    ("unknown id", lambda d, p: p.unserved.append(Unserved("r99", "capacity", "")), "'r99'", "not a request"),
+    ("unknown id", lambda d, p: p.unserved.append(Unserved("r99", "capacity")), "'r99'", "not a request"),
     # accounting: r3 planned and also unserved
-    ("planned and unserved", lambda d, p: p.unserved.append(Unserved("r3", "capacity", "")), "'r3'", "both"),
+    ("planned and unserved", lambda d, p: p.unserved.append(Unserved("r3", "capacity")), "'r3'", "both"),
     # fidelity: the row's category is not the scenario's
     ("category", lambda d, p: move(p, "r2", category="laptop"), "'r2'", "category 'laptop'"),
     # fidelity: the row's seller is not the scenario's
@@ -277,7 +280,7 @@ def write_plan(folder: Path, plan: Plan, *, notes: bool = True) -> None:
         writer = csv.writer(handle)
         writer.writerow(["request_id", "reason", "detail"])
         for u in plan.unserved:
-            writer.writerow([u.request_id, u.reason, u.detail])
+            writer.writerow([u.request_id, u.reason, english(u)])
 
 
 def test_folder_round_trip(tmp_path: Path):

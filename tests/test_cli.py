@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from optimizer.cli.app import app
+from optimizer.cli import app
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from optimizer.cli.generate import register
+from optimizer.cli import app
 from optimizer.scenario.generate import SIZES, describe, generate, write_scenario
 from optimizer.scenario.loading import load_scenario
-from optimizer.scenario.schema import Scenario
 from optimizer.scenario.references import check_references
+from optimizer.scenario.schema import Scenario
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +101,6 @@ def test_csv_sections_load_as_the_same_day(tmp_path):
 
 
 def test_generate_command_writes_a_loadable_file(tmp_path):
-    app = typer.Typer()
-    register(app)
-    app.command("noop")(lambda: None)  # a second command, so `generate` is a sub-command as in remise
     out = tmp_path / "small.yaml"
     runner = CliRunner()
     result = runner.invoke(app, ["generate", "--size", "paris", "--stations", "2", "--requests", "30",

@@ -6,14 +6,16 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
+from strategies import scenario_dicts
 
 from optimizer.check import check_plan
-from optimizer.scenario.generate import SIZES, generate
-from optimizer.solvers.greedy import HEURISTIC, arrival_key, hint_from_plan, solve_greedy
 from optimizer.model.build import build_model
+from optimizer.scenario.generate import SIZES, generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from strategies import scenario_dicts
+from optimizer.solvers.greedy import arrival_key, solve_greedy
+from optimizer.solvers.hints import hint_from_plan
+from optimizer.solvers.result import Status
 
 
 def _assert_checked(scenario: Scenario, result) -> None:
@@ -59,13 +61,13 @@ def test_greedy_plan_of_a_generated_paris_day_passes_the_checker():
     result = solve_greedy(scenario, screening)
     _assert_checked(scenario, result)
     served = result.levels[0]
-    assert served.name == "served" and served.status == HEURISTIC
+    assert served.name == "served" and served.status == Status.HEURISTIC
     # Greedy proves nothing: the bound is every plannable request's priority.
     assert served.bound == sum(scenario.request_by_id[rid].priority for rid in screening.options)
     assert 0.5 * len(screening.options) < len(result.plan.handovers) < len(screening.options)
     assert {u.reason for u in result.plan.unserved} == {"forbidden_item", "no_feasible_slot", "capacity"}
     for level in result.levels[1:]:
-        assert level.bound == 0 and level.status == HEURISTIC
+        assert level.bound == 0 and level.status == Status.HEURISTIC
     _assert_model_accepts(scenario, screening, result)  # so it can seed CP-SAT's search
 
 

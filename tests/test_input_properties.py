@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from optimizer.cli.app import app
-from optimizer.scenario.loading import load_scenario
+from optimizer.cli import app
 from optimizer.planfolder.folder import dump_scenario
+from optimizer.scenario.loading import load_scenario
 
 TINY = Path(__file__).parent / "data" / "input" / "tiny.yaml"
 LEVELS = ["served", "officers", "balance", "preference"]

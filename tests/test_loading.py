@@ -17,12 +17,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from optimizer.cli.app import app
+from optimizer.cli import app
+from optimizer.core.codes import Reason
+from optimizer.core.i18n import language
 from optimizer.core.problems import Problem, ScenarioError
-from optimizer.scenario.loading import load_scenario
+from optimizer.core.sentences import detail
 from optimizer.planfolder.folder import dump_scenario, load_dumped_scenario
+from optimizer.scenario.loading import load_scenario
 from optimizer.scenario.schema import Scenario
-from optimizer.screening import FORBIDDEN, NO_SLOT, screen
+from optimizer.screening import screen
 
 HERE = Path(__file__).parent
 TINY = HERE / "data" / "input" / "tiny.yaml"
@@ -598,7 +601,7 @@ def test_removing_a_station_removes_its_places_officers_and_listings(tmp_path: P
     # preference counts positions in what remains: st-b was second, it is now first
     assert [(o.station, o.rank) for o in screening.options["r1"]] == [("st-b", 0)]
     # r2 listed only st-a
-    assert screening.unserved["r2"][0] == NO_SLOT
+    assert screening.unserved["r2"][0] == Reason.NO_FEASIBLE_SLOT
 
 
 def test_dump_of_a_variant_that_removed_every_station_of_a_request_reloads(tmp_path: Path) -> None:
@@ -634,15 +637,18 @@ def test_extends_and_section_paths_are_relative_to_the_file_naming_them(tmp_path
 
 
 def screened(tmp_path: Path, *steps: Edit) -> dict[str, tuple[str, str]]:
+    """Unserved requests after screening: (reason, detail as unserved.csv writes it, in English)."""
     data = tiny()
     edits(*steps)(data)
-    return screen(load(write(tmp_path / "scenario.yaml", data))).unserved
+    unserved = screen(load(write(tmp_path / "scenario.yaml", data))).unserved
+    with language("en"):
+        return {rid: (reason, detail(why)) for rid, (reason, why) in unserved.items()}
 
 
 def test_forbidden_item_quotes_the_charter_reason(tmp_path: Path) -> None:
     unserved = screened(tmp_path, put("requests.1.category", "knife"))
     reason, detail = unserved["r2"]
-    assert reason == FORBIDDEN and "objets tranchants" in detail
+    assert reason == Reason.FORBIDDEN_ITEM and "objets tranchants" in detail
     assert "r1" not in unserved
 
 
@@ -650,47 +656,47 @@ def test_no_feasible_slot_names_the_missing_skill_and_station(tmp_path: Path) ->
     # st-b gets a bay, but its only officer carol cannot drive
     unserved = screened(tmp_path, put("stations.1.bays", [{"id": "b-bay"}]), put("requests.1.stations", ["st-b"]))
     reason, detail = unserved["r2"]
-    assert reason == NO_SLOT and "vehicle" in detail and "st-b" in detail
+    assert reason == Reason.NO_FEASIBLE_SLOT and "vehicle" in detail and "st-b" in detail
 
 
 def test_no_feasible_slot_names_the_missing_place_kind(tmp_path: Path) -> None:
     # st-b has a room and no bay
     reason, detail = screened(tmp_path, put("requests.1.stations", ["st-b"]))["r2"]
-    assert reason == NO_SLOT and "st-b" in detail and "bay" in detail
+    assert reason == Reason.NO_FEASIBLE_SLOT and "st-b" in detail and "bay" in detail
 
 
 def test_no_feasible_slot_names_the_window_and_hours(tmp_path: Path) -> None:
     # st-a is closed 12:00-14:00, exactly the window
     reason, detail = screened(tmp_path, put("requests.0.stations", ["st-a"]),
                               put("requests.0.windows", ["12:00-14:00"]))["r1"]
-    assert reason == NO_SLOT and "st-a" in detail and "12:00-14:00" in detail
+    assert reason == Reason.NO_FEASIBLE_SLOT and "st-a" in detail and "12:00-14:00" in detail
 
 
 def test_no_feasible_slot_when_no_officer_is_on_shift(tmp_path: Path) -> None:
     # st-b is open until 18:00 but carol leaves at 17:00
     reason, detail = screened(tmp_path, put("requests.0.stations", ["st-b"]),
                               put("requests.0.windows", ["17:00-18:00"]))["r1"]
-    assert reason == NO_SLOT and "st-b" in detail and "shift" in detail
+    assert reason == Reason.NO_FEASIBLE_SLOT and "st-b" in detail and "shift" in detail
 
 
 def test_no_feasible_slot_when_the_handover_exceeds_every_cap(tmp_path: Path) -> None:
     # 60 minutes at st-b, where carol may supervise 45 minutes a day
     reason, detail = screened(tmp_path, put("requests.0.stations", ["st-b"]), put("requests.0.minutes", 60),
                               put("officers.2.max_supervision_minutes", 45))["r1"]
-    assert reason == NO_SLOT and "st-b" in detail and "cap" in detail
+    assert reason == Reason.NO_FEASIBLE_SLOT and "st-b" in detail and "cap" in detail
 
 
 def test_forbidden_item_takes_precedence_over_no_feasible_slot(tmp_path: Path) -> None:
     # a knife at st-b at 06:00-07:00: st-b is closed then, but the charter is the reason given
     unserved = screened(tmp_path, put("requests.0.category", "knife"), put("requests.0.stations", ["st-b"]),
                         put("requests.0.windows", ["06:00-07:00"]))
-    assert unserved["r1"] == (FORBIDDEN, "objets tranchants")
+    assert unserved["r1"] == (Reason.FORBIDDEN_ITEM, "objets tranchants")
 
 
 def test_party_larger_than_max_visitors_has_no_feasible_slot(tmp_path: Path) -> None:
     # a party of 5 for a room at st-a (max_visitors 4)
     reason, detail = screened(tmp_path, put("requests.0.stations", ["st-a"]), put("requests.0.party_size", 5))["r1"]
-    assert reason == NO_SLOT and "max_visitors" in detail and "st-a" in detail
+    assert reason == Reason.NO_FEASIBLE_SLOT and "max_visitors" in detail and "st-a" in detail
 
 
 def test_party_size_only_matters_where_visitors_are_limited(tmp_path: Path) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings, target
+from strategies import scenario_dicts
 
 from optimizer.check import check_plan
-from optimizer.scenario.schema import Scenario
-from optimizer.solvers.cpsat import SolveOptions, solve
 from optimizer.scenario.references import check_references
-from strategies import scenario_dicts
+from optimizer.scenario.schema import Scenario
+from optimizer.solvers.cpsat import solve
+from optimizer.solvers.result import SolveOptions
 
 FAST = SolveOptions(time_limit=5, workers=1, seed=0)
 

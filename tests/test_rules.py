@@ -25,69 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from builders import day, lock, officer, request, station
+from conftest import FAST, english
 
 from optimizer.check import check_plan
-from optimizer.scenario.loading import load_scenario
-from optimizer.plan.rows import Handover, Unserved
-from optimizer.scenario.schema import Scenario
-from optimizer.solvers.cpsat import SolveOptions, SolveResult, solve
 from optimizer.core.times import format_time
-from optimizer.scenario.references import check_references
+from optimizer.plan.rows import Handover, Unserved
+from optimizer.scenario.loading import load_scenario
+from optimizer.scenario.schema import Scenario
+from optimizer.solvers.cpsat import solve
+from optimizer.solvers.result import SolveOptions, SolveResult
 
 ROOT = Path(__file__).resolve().parent.parent
-OPTIONS = SolveOptions(time_limit=10, workers=1, seed=0)
-
-CATEGORIES = {
-    "phone": {"place": "room", "minutes": 15},
-    "laptop": {"place": "room", "minutes": 20},
-    "car": {"place": "bay", "minutes": 30, "skill": "vehicle"},
-    "knife": {"forbidden": "objets tranchants"},
-}
-
-# --------------------------------------------------------------------------- builders
-
-
-def station(id: str = "st-a", hours=("10:00-18:00",), rooms=("room-1",), bays=(), **extra) -> dict:
-    return {"id": id, "hours": list(hours), "rooms": list(rooms), "bays": list(bays), **extra}
-
-
-def officer(id: str = "alice", station: str = "st-a", shift: str = "08:00-18:00", skills=("vehicle",), **extra) -> dict:
-    return {"id": id, "station": station, "shift": shift, "skills": list(skills), **extra}
-
-
-def request(id: str, category: str = "phone", windows=("10:00-12:00",), stations=("st-a",), **extra) -> dict:
-    """A request with its own seller `s-<id>` and buyer `b-<id>` unless given."""
-    extra.setdefault("seller", f"s-{id}")
-    extra.setdefault("buyer", f"b-{id}")
-    return {"id": id, "category": category, "stations": list(stations), "windows": list(windows), **extra}
-
-
-def lock(station: str, place: str, officer: str, start: str) -> dict:
-    return {"station": station, "place": place, "officer": officer, "start": start}
-
-
-def day(requests: list[dict], stations: list[dict] | None = None, officers: list[dict] | None = None, **policy) -> Scenario:
-    """A validated scenario whose cross-entity checks all pass."""
-    data = {
-        "name": "rule",
-        "date": "2026-12-01",
-        "policy": {
-            "slot_minutes": 5,
-            "turnover_minutes": 5,
-            "max_supervision_minutes": 240,
-            "bay_handovers_per_officer": 2,
-            "party_travel_minutes": 30,
-            "categories": CATEGORIES,
-            **policy,
-        },
-        "stations": stations if stations is not None else [station()],
-        "officers": officers if officers is not None else [officer()],
-        "requests": requests,
-    }
-    scenario = Scenario.model_validate(data)
-    problems = check_references(scenario)
-    assert problems == [], "\n".join(str(p) for p in problems)
-    return scenario
 
 
 # --------------------------------------------------------------------------- solving
@@ -118,7 +67,7 @@ class Outcome:
 
 def solve_checked(scenario: Scenario) -> Outcome:
     """Solve, then trust nothing: checker, accounting, recomputed and proven levels."""
-    result = solve(scenario, OPTIONS)
+    result = solve(scenario, FAST)
     plan = result.plan
     report = check_plan(scenario, plan)
     assert report.ok, "checker violations:\n" + "\n".join(report.violations)
@@ -155,7 +104,7 @@ def test_rule1_forbidden_category_is_never_planned_and_quotes_the_charter():
     assert o.served == {"r2"}
     for rid in ("r1", "r3"):
         assert o.reason(rid) == "forbidden_item"
-        assert "objets tranchants" in o.unserved[rid].detail
+        assert "objets tranchants" in english(o.unserved[rid])
     assert o.levels == levels(1, 1, 15, 0)
 
 
@@ -167,7 +116,7 @@ def test_rule2_car_needs_a_bay_station_with_only_rooms_is_no_feasible_slot():
     o = solve_checked(day([request("r1", "car")]))
     assert o.served == set()
     assert o.reason("r1") == "no_feasible_slot"
-    assert "no bay" in o.unserved["r1"].detail
+    assert "no bay" in english(o.unserved["r1"])
     assert o.levels == levels(0, 0, 0, 0)
 
 
@@ -202,7 +151,7 @@ def test_rule2_no_skilled_officer_is_no_feasible_slot():
         officers=[officer("alice", skills=[])],
     ))
     assert o.reason("r1") == "no_feasible_slot"
-    assert "vehicle" in o.unserved["r1"].detail
+    assert "vehicle" in english(o.unserved["r1"])
     assert o.levels == levels(0, 0, 0, 0)
 
 
@@ -526,7 +475,7 @@ def test_rule6_party_larger_than_the_station_is_no_feasible_slot():
     # A party of 3 can never be inside a station with max_visitors 2.
     o = solve_checked(day([request("r1", party_size=3)], stations=[station(max_visitors=2)]))
     assert o.reason("r1") == "no_feasible_slot"
-    assert "max_visitors" in o.unserved["r1"].detail
+    assert "max_visitors" in english(o.unserved["r1"])
 
 
 # =========================================================================== rule 7
@@ -792,7 +741,7 @@ def test_unserved_reasons_are_told_apart():
     (lost,) = {"r1", "r2"} - o.served
     assert o.reason(lost) == "capacity"
     assert o.reason("r3") == "no_feasible_slot"
-    assert "no 15-minute slot" in o.unserved["r3"].detail
+    assert "no 15-minute slot" in english(o.unserved["r3"])
     assert o.reason("r4") == "forbidden_item"
     assert o.levels == levels(1, 1, 15, 0)
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 from optimizer.check import check_plan
-from optimizer.cli.app import app
-from optimizer.solvers.decompose import components, solve_decomposed
-from optimizer.solvers.parallel import executor
-from optimizer.scenario.schema import Scenario
-from optimizer.solvers.cpsat import SolveOptions, solve
-from optimizer.whatif.sweep import Variant, parse_ranges, run_sweep, with_roster
+from optimizer.cli import app
 from optimizer.scenario.references import check_references
+from optimizer.scenario.schema import Scenario
+from optimizer.solvers.cpsat import solve
+from optimizer.solvers.groups import components, solve_decomposed
+from optimizer.solvers.parallel import executor
+from optimizer.solvers.result import SolveOptions
+from optimizer.whatif.sweep import parse_ranges, run_sweep, with_roster
 
 FAST = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
 PHONE = {"place": "room", "minutes": 15}

@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..core.times import format_range, intersect
 from ..scenario.schema import Scenario
 from ..screening import Screening
-from ..core.times import format_range, intersect
 
 
 def supervisable_minutes(scenario: Scenario, officer_id: str) -> int:

@@ -1,4 +1,4 @@
-"""`remise generate` (registered on the main app): realistic days for benchmarks."""
+"""`remise generate`: realistic days of any size, for benchmarks and trials."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
-out = Console()
-err = Console(stderr=True)
+from ..scenario.generate import SIZES, describe, generate, write_scenario
+from .common import err, say
+
+app = typer.Typer()
 
 
 class Size(str, Enum):
@@ -20,6 +21,7 @@ class Size(str, Enum):
     national = "national"
 
 
+@app.command("generate")
 def generate_command(
     size: Size = typer.Option(Size.pilot, "--size", help="Named size: pilot (3 stations, 60 requests), paris (20, 1,000), "
                               "region (100, 5,000), national (1,000, 50,000)."),
@@ -38,8 +40,6 @@ def generate_command(
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
 ) -> None:
     """Write a realistic planning day: category mix, durations, windows, neighbours, shifts."""
-    from ..scenario.generate import SIZES, describe, generate, write_scenario
-
     if out_file.exists() and not force:
         err.print(f"{out_file} already exists; use --force to replace it.", highlight=False)
         raise typer.Exit(code=2)
@@ -50,15 +50,7 @@ def generate_command(
     data = generate(k, n, officers_per_station, seed, name=name)
     written = write_scenario(data, out_file, csv_sections)
     facts = describe(data)
-    out.print(
-        f"{facts['stations']} stations, {facts['officers']} officers, {facts['requests']} requests "
-        f"({facts['forbidden']} forbidden); handover minutes / supervision caps = {facts['demand_over_caps']}",
-        highlight=False,
-    )
+    say(f"{facts['stations']} stations, {facts['officers']} officers, {facts['requests']} requests "
+        f"({facts['forbidden']} forbidden); handover minutes / supervision caps = {facts['demand_over_caps']}")
     for path in written:
-        out.print(f"wrote {path}", highlight=False)
-
-
-def register(app: typer.Typer) -> None:
-    """Add `generate` to the main `remise` app."""
-    app.command("generate")(generate_command)
+        say(f"wrote {path}")

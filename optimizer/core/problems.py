@@ -30,6 +30,10 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class InputError(Exception):
+    """Bad input that one sentence explains (a folder in the way, a file that is not a plan): exit 2."""
+
+
 def display_path(path: Path | str) -> str:
     """Paths relative to the working folder when possible, as a user typed them."""
     path = Path(path)

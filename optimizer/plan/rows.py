@@ -2,12 +2,14 @@
 
 Nothing here knows about CP-SAT. A plan is what a planner publishes; the
 checker, the metrics and the report all read it in this form (or from the
-CSV files written from it).
+files of the plan folder, read back into it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from ..core.findings import Finding
 
 
 @dataclass(frozen=True, order=True)
@@ -23,11 +25,11 @@ class Handover:
     buyer: str
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Unserved:
     request_id: str
-    reason: str  # forbidden_item | no_feasible_slot | capacity
-    detail: str
+    reason: str  # a core.codes.Reason, or what a hand-edited file says
+    findings: tuple[Finding, ...] = ()  # why, rendered to a sentence where a person reads it
 
 
 @dataclass
@@ -43,4 +45,4 @@ class Plan:
 
     def sorted(self) -> Plan:
         """Rows in a stable order, so equal plans write equal files."""
-        return Plan(sorted(self.handovers), sorted(self.unserved))
+        return Plan(sorted(self.handovers), sorted(self.unserved, key=lambda u: (u.request_id, u.reason)))

@@ -1,7 +1,11 @@
-"""The plan folder: CSV files, summary.json, written all at once or not at all.
+"""The plan folder, written and read here only: its file names, columns and formats.
 
-Files are written into a temporary sibling folder and renamed into place, so
-an interrupted run never leaves a half-written plan where the last good one was.
+A plan folder holds the contract's files (`plan.csv`, `unserved.csv`, `officers.csv`,
+`stations.csv`, `summary.json`), the validated scenario it was made from
+(`scenario.yaml`), the structured findings behind each unserved detail
+(`findings.json`), `changes.csv` after a re-plan, and `report.html`. Everything a later
+command needs (check, report, replan, offer, compare) is read back through
+`read_plan` or `read_folder`, never by spelling a file name or a column elsewhere.
 """
 
 from __future__ import annotations
@@ -9,31 +13,58 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
-import shutil
-import tempfile
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
-from .metrics import officer_loads, station_loads
-from ..plan.rows import Plan
+from ..check import CheckReport, check_plan
+from ..core.csvfile import write_csv
+from ..core.findings import Finding, as_json, verbatim
+from ..core.i18n import language
+from ..core.sentences import detail
+from ..core.times import format_time, parse_time
+from ..plan.changes import Change
+from ..plan.rows import Handover, Plan, Unserved
 from ..scenario.schema import Scenario
-from ..solvers.cpsat import SolveResult, solver_version
-from ..core.times import format_time
+from ..scenario.yamltext import load_text_yaml
+from ..solvers.result import SolveResult, solver_version
+from .metrics import OfficerLoad, StationLoad, officer_loads, station_loads
 
-PLAN_COLUMNS = ["request_id", "station", "place", "officer", "start", "end", "category", "seller", "buyer"]
-UNSERVED_COLUMNS = ["request_id", "reason", "detail"]
-OFFICER_COLUMNS = [
+PLAN = "plan.csv"
+UNSERVED = "unserved.csv"
+OFFICERS = "officers.csv"
+STATIONS = "stations.csv"
+SUMMARY = "summary.json"
+SCENARIO = "scenario.yaml"
+FINDINGS = "findings.json"
+CHANGES = "changes.csv"
+REPORT = "report.html"
+# What every plan folder has, whichever command wrote it.
+REQUIRED = (SUMMARY, PLAN, UNSERVED, OFFICERS, STATIONS, SCENARIO)
+
+PLAN_COLUMNS = ("request_id", "station", "place", "officer", "start", "end", "category", "seller", "buyer")
+UNSERVED_COLUMNS = ("request_id", "reason", "detail")
+OFFICER_COLUMNS = (
     "officer", "station", "shift_minutes", "supervised_minutes", "cap", "handovers",
     "share_of_shift", "first_start", "last_end", "shift_start", "shift_end",
-]
-STATION_COLUMNS = ["station", "handovers", "room_utilisation", "bay_utilisation", "peak_visitors"]
+)
+STATION_COLUMNS = ("station", "handovers", "room_utilisation", "bay_utilisation", "peak_visitors")
+CHANGE_COLUMNS = ("request_id", "change", "from", "to")
+
+# Language of the sentences written in the files (the `detail` column).
+FILE_LANGUAGE = "en"
+
+_PADDED_TIME = re.compile(r"^\d{2}:\d{2}$")
 
 
-class OutputExists(Exception):
-    """The output folder exists and --force was not given."""
+class NotAPlanFolder(Exception):
+    """The folder is missing, or lacks (or has unreadable) plan files."""
+
+
+# --------------------------------------------------------------------------- writing
 
 
 def input_hash(scenario: Scenario) -> str:
@@ -46,47 +77,40 @@ def _time(value: int | None) -> str:
     return "" if value is None else format_time(value)
 
 
-def _number(value: float | None) -> str:
+def _ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
 
-def plan_rows(plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "request_id": h.request_id, "station": h.station, "place": h.place, "officer": h.officer,
-            "start": format_time(h.start), "end": format_time(h.end), "category": h.category,
-            "seller": h.seller, "buyer": h.buyer,
-        }
-        for h in plan.handovers
-    ]
+def _handover_row(h: Handover) -> dict[str, Any]:
+    return {
+        "request_id": h.request_id, "station": h.station, "place": h.place, "officer": h.officer,
+        "start": format_time(h.start), "end": format_time(h.end), "category": h.category,
+        "seller": h.seller, "buyer": h.buyer,
+    }
 
 
-def officer_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "officer": o.officer, "station": o.station, "shift_minutes": o.shift_minutes,
-            "supervised_minutes": o.supervised_minutes, "cap": o.cap, "handovers": o.handovers,
-            "share_of_shift": _number(o.share_of_shift), "first_start": _time(o.first_start),
-            "last_end": _time(o.last_end), "shift_start": _time(o.shift_start),
-            "shift_end": _time(o.shift_end),
-        }
-        for o in officer_loads(scenario, plan)
-    ]
+def _officer_row(o: OfficerLoad) -> dict[str, Any]:
+    return {
+        "officer": o.officer, "station": o.station, "shift_minutes": o.shift_minutes,
+        "supervised_minutes": o.supervised_minutes, "cap": o.cap, "handovers": o.handovers,
+        "share_of_shift": _ratio(o.share_of_shift), "first_start": _time(o.first_start),
+        "last_end": _time(o.last_end), "shift_start": _time(o.shift_start), "shift_end": _time(o.shift_end),
+    }
 
 
-def station_rows(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "station": s.station, "handovers": s.handovers, "room_utilisation": _number(s.room_utilisation),
-            "bay_utilisation": _number(s.bay_utilisation), "peak_visitors": s.peak_visitors,
-        }
-        for s in station_loads(scenario, plan)
-    ]
+def _station_row(s: StationLoad) -> dict[str, Any]:
+    return {
+        "station": s.station, "handovers": s.handovers, "room_utilisation": _ratio(s.room_utilisation),
+        "bay_utilisation": _ratio(s.bay_utilisation), "peak_visitors": s.peak_visitors,
+    }
+
+
+def _appointment(h: Handover | None) -> str:
+    return "" if h is None else f"{h.station} {h.place} {h.officer} {format_time(h.start)}-{format_time(h.end)}"
 
 
 def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
     plan = result.plan
-    reasons = plan.unserved_by_reason()
     loads = officer_loads(scenario, plan)
     options = result.options
     return {
@@ -106,7 +130,7 @@ def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
             "requests": len(scenario.requests),
             "served": len(plan.handovers),
             "unserved": len(plan.unserved),
-            "unserved_by_reason": reasons,
+            "unserved_by_reason": plan.unserved_by_reason(),
             "officers": len(scenario.officers),
             "officers_mobilised": sum(1 for o in loads if o.handovers),
             "supervised_minutes": sum(o.supervised_minutes for o in loads),
@@ -132,6 +156,33 @@ def dump_scenario(scenario: Scenario, path: Path) -> None:
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult,
+                     changes: list[Change] | None = None) -> None:
+    """Every file of a plan folder but the report, into an existing folder."""
+    folder = Path(folder)
+    plan = result.plan.sorted()
+    write_csv(folder / PLAN, PLAN_COLUMNS, (_handover_row(h) for h in plan.handovers))
+    with language(FILE_LANGUAGE):
+        unserved = [{"request_id": u.request_id, "reason": u.reason, "detail": detail(u.findings)}
+                    for u in plan.unserved]
+    write_csv(folder / UNSERVED, UNSERVED_COLUMNS, unserved)
+    write_csv(folder / OFFICERS, OFFICER_COLUMNS, (_officer_row(o) for o in officer_loads(scenario, plan)))
+    write_csv(folder / STATIONS, STATION_COLUMNS, (_station_row(s) for s in station_loads(scenario, plan)))
+    findings = {u.request_id: as_json(u.findings) for u in plan.unserved}
+    (folder / FINDINGS).write_text(json.dumps(findings, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if changes is not None:
+        write_csv(folder / CHANGES, CHANGE_COLUMNS, (
+            {"request_id": c.request_id, "change": c.change, "from": _appointment(c.before),
+             "to": _appointment(c.after)} for c in changes))
+    dump_scenario(scenario, folder / SCENARIO)
+    (folder / SUMMARY).write_text(
+        json.dumps(summary(scenario, result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
 def load_dumped_scenario(path: Path) -> Scenario:
     """Read back a plan folder's scenario.yaml (written by `dump_scenario`).
 
@@ -139,54 +190,193 @@ def load_dumped_scenario(path: Path) -> Scenario:
     data, not as input: a request whose stations a variant all removed keeps its
     empty list here, which the input format forbids writing.
     """
-    from ..scenario.yamltext import load_text_yaml
-
     return Scenario.model_validate(load_text_yaml(Path(path).read_text(encoding="utf-8")))
 
 
-def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+def _time_cell(text: str, *, end: bool) -> int:
+    if not _PADDED_TIME.match(text):
+        raise ValueError(f"'{text}' is not a zero-padded time HH:MM")
+    return parse_time(text, allow_midnight_end=end)
 
 
-def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult) -> None:
-    """The contract's plan files, into an existing folder."""
-    plan = result.plan.sorted()
-    write_csv(folder / "plan.csv", PLAN_COLUMNS, plan_rows(plan))
-    write_csv(
-        folder / "unserved.csv", UNSERVED_COLUMNS,
-        [{"request_id": u.request_id, "reason": u.reason, "detail": u.detail} for u in plan.unserved],
-    )
-    write_csv(folder / "officers.csv", OFFICER_COLUMNS, officer_rows(scenario, plan))
-    write_csv(folder / "stations.csv", STATION_COLUMNS, station_rows(scenario, plan))
-    dump_scenario(scenario, folder / "scenario.yaml")
-    (folder / "summary.json").write_text(
-        json.dumps(summary(scenario, result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+def _optional_time(text: str) -> int | None:
+    return _time_cell(text, end=True) if text else None
 
 
-def publish(out: Path, force: bool, write: Callable[[Path], None]) -> None:
-    """Write a folder through `write(tmp)` and rename it into place.
+def _read_table(path: Path, columns: tuple[str, ...], problems: list[str]) -> tuple[list[tuple[int, dict[str, str]]], bool]:
+    """Rows of one CSV file with their line numbers; problems are collected, not raised.
 
-    An existing folder is kept unless `force`; with `force` it is swapped out only
-    once the new one is complete.
+    Returns the rows and whether the file could be read at all (a bad row only loses that row).
     """
-    out = Path(out)
-    if out.exists() and not force:
-        raise OutputExists(f"{out} already exists (use --force to replace it)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    if not path.is_file():
+        problems.append(f"{path}: the file is missing.")
+        return [], False
     try:
-        write(tmp)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                problems.append(f"{path}: the file is empty; it needs a header ({', '.join(columns)}).")
+                return [], False
+            header = [name.strip() for name in header]
+            missing = [c for c in columns if c not in header]
+            if missing:
+                problems.append(f"{path}: the header lacks column(s) {', '.join(missing)}.")
+                return [], False
+            rows = []
+            for cells in reader:
+                line = reader.line_num
+                if not cells:
+                    continue
+                if len(cells) != len(header):
+                    problems.append(f"{path}, line {line}: {len(cells)} cells, but the header has {len(header)}.")
+                    continue
+                rows.append((line, dict(zip(header, cells))))
+            return rows, True
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        problems.append(f"{path}: cannot be read as UTF-8 CSV ({error}).")
+        return [], False
+
+
+def _read_findings(folder: Path, problems: list[str]) -> dict[str, tuple[Finding, ...]]:
+    """The structured findings of `findings.json`, if the folder has them."""
+    path = folder / FINDINGS
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {rid: tuple(Finding.from_json(f) for f in items) for rid, items in data.items()}
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError) as error:
+        problems.append(f"{path}: not the findings remise writes ({error}).")
+        return {}
+
+
+def read_plan_rows(folder: Path) -> tuple[Plan, list[str], bool]:
+    """The plan in a folder, the problems found reading it, and whether both files were readable."""
+    folder = Path(folder)
+    problems: list[str] = []
+    plan = Plan()
+    plan_rows, plan_ok = _read_table(folder / PLAN, PLAN_COLUMNS, problems)
+    for line, row in plan_rows:
+        try:
+            if not row["request_id"]:
+                raise ValueError("request_id is empty")
+            start = _time_cell(row["start"], end=False)
+            end = _time_cell(row["end"], end=True)
+        except ValueError as error:
+            problems.append(f"{folder / PLAN}, line {line}: {error}.")
+            continue
+        plan.handovers.append(Handover(
+            start=start, station=row["station"], place=row["place"], request_id=row["request_id"],
+            officer=row["officer"], end=end, category=row["category"], seller=row["seller"], buyer=row["buyer"],
+        ))
+    unserved_rows, unserved_ok = _read_table(folder / UNSERVED, UNSERVED_COLUMNS, problems)
+    findings = _read_findings(folder, problems)
+    for line, row in unserved_rows:
+        if not row["request_id"]:
+            problems.append(f"{folder / UNSERVED}, line {line}: request_id is empty.")
+            continue
+        why = findings.get(row["request_id"]) or verbatim(row["detail"])
+        plan.unserved.append(Unserved(row["request_id"], row["reason"], why))
+    return plan, problems, plan_ok and unserved_ok
+
+
+def read_plan(folder: Path) -> Plan:
+    """`plan.csv` and `unserved.csv` of a plan folder; any problem raises ValueError naming file and line."""
+    plan, problems, _ = read_plan_rows(Path(folder))
+    if problems:
+        raise ValueError("\n".join(problems))
+    return plan
+
+
+def check_folder(scenario: Scenario, folder: Path) -> CheckReport:
+    """`read_plan` then `check_plan`, with reading problems reported as violations.
+
+    A bad row is reported and the rest is still checked (so its request is also
+    reported as missing). A missing or unreadable file is reported alone, since
+    every request would otherwise be reported as missing too.
+    """
+    plan, problems, readable = read_plan_rows(Path(folder))
+    report = check_plan(scenario, plan)
+    if not readable:
+        return CheckReport(problems, report.levels)
+    return CheckReport(problems + report.violations, report.levels)
+
+
+@dataclass
+class PlanFolder:
+    """Every file of a plan folder, read back: ids as text, times as minutes, numbers as numbers."""
+
+    path: Path
+    summary: dict[str, Any]
+    scenario: Scenario
+    plan: Plan
+    officers: list[OfficerLoad]
+    stations: list[StationLoad]
+
+    @property
+    def name(self) -> str:
+        return str(self.summary.get("scenario") or self.scenario.name)
+
+    def kind_of(self, place: str) -> str:
+        return self.scenario.place_index.get(place, ("", "room"))[1]
+
+
+def _int(row: dict[str, str], name: str) -> int:
+    return int(row[name])
+
+
+def _float(row: dict[str, str], name: str) -> float | None:
+    return float(row[name]) if row[name] != "" else None
+
+
+def _typed(path: Path, columns: tuple[str, ...], build) -> list:
+    problems: list[str] = []
+    rows, _ = _read_table(path, columns, problems)
+    if problems:
+        raise NotAPlanFolder(problems[0])
+    out = []
+    for line, row in rows:
+        try:
+            out.append(build(row))
+        except ValueError as exc:
+            raise NotAPlanFolder(f"{path}, line {line}: a value is not a number or a time: {exc}") from None
+    return out
+
+
+def read_folder(folder: Path | str) -> PlanFolder:
+    """Read a whole plan folder; raise NotAPlanFolder with a sentence if it is not one."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise NotAPlanFolder(f"{folder} does not exist")
+    if not folder.is_dir():
+        raise NotAPlanFolder(f"{folder} is not a folder")
+    missing = [name for name in REQUIRED if not (folder / name).is_file()]
+    if missing:
+        raise NotAPlanFolder(f"{folder} is not a plan folder: {', '.join(missing)} missing")
+    try:
+        summary_data = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise NotAPlanFolder(f"{folder / SUMMARY} is not valid JSON: {exc}") from None
+    if not isinstance(summary_data, dict) or not isinstance(summary_data.get("counts"), dict):
+        raise NotAPlanFolder(f"{folder / SUMMARY} has no 'counts'")
+    try:
+        scenario = load_dumped_scenario(folder / SCENARIO)
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
+        raise NotAPlanFolder(f"{folder / SCENARIO} is not a valid scenario: {str(exc).splitlines()[0]}") from None
+    try:
+        plan = read_plan(folder)
+    except ValueError as exc:
+        raise NotAPlanFolder(str(exc).splitlines()[0]) from None
+    officers = _typed(folder / OFFICERS, OFFICER_COLUMNS, lambda r: OfficerLoad(
+        officer=r["officer"], station=r["station"], shift_minutes=_int(r, "shift_minutes"),
+        supervised_minutes=_int(r, "supervised_minutes"), cap=_int(r, "cap"), handovers=_int(r, "handovers"),
+        share_of_shift=float(r["share_of_shift"]), first_start=_optional_time(r["first_start"]),
+        last_end=_optional_time(r["last_end"]), shift_start=_time_cell(r["shift_start"], end=False),
+        shift_end=_time_cell(r["shift_end"], end=True),
+    ))
+    stations = _typed(folder / STATIONS, STATION_COLUMNS, lambda r: StationLoad(
+        station=r["station"], handovers=_int(r, "handovers"), room_utilisation=_float(r, "room_utilisation"),
+        bay_utilisation=_float(r, "bay_utilisation"), peak_visitors=_int(r, "peak_visitors"),
+    ))
+    return PlanFolder(folder, summary_data, scenario, plan, officers, stations)

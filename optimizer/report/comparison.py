@@ -9,8 +9,6 @@ answer in a sentence and shows the tables and a chart.
 
 from __future__ import annotations
 
-import csv
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,18 +16,25 @@ from typing import Any
 
 import matplotlib
 import numpy as np
+from markupsafe import Markup
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
-from markupsafe import Markup
 
-from .workload import (
-    CHART_STYLE, NotAPlanFolder, PlanFolder, Words, environment, level_status, new_figure, summary_levels, svg,
-)
+from ..core.codes import Reason
+from ..core.csvfile import write_csv
+from ..core.i18n import N_, _, integer, language, long_date, ngettext, percent, signed
+from ..core.sentences import level_label, reason_label
+from ..planfolder.folder import NotAPlanFolder, PlanFolder
 from ..scenario.schema import Scenario
-from ..solvers.cpsat import SolveResult
+from ..solvers.result import SolveResult
+from .charts import CHART_STYLE, new_figure, svg
+from .pages import render, write_page
+from .workload import level_status, summary_levels
 
+COMPARISON_CSV = "comparison.csv"
+COMPARISON_HTML = "comparison.html"
 TOTAL = "total"
-REASON_ORDER = ("capacity", "no_feasible_slot", "forbidden_item")
+REASON_ORDER = tuple(Reason)
 COUNTS = ("requests", "served", "unserved")
 STAFF = ("officers_rostered", "officers_mobilised", "supervised_minutes", "shift_minutes")
 SHARES = ("share_of_shift", "max_share_of_shift", "room_utilisation", "bay_utilisation")
@@ -61,7 +66,7 @@ def unique_names(candidates: list[Candidate]) -> None:
         candidate.name = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
-def default_folder(candidates: list[Candidate]) -> Path:
+def default_comparison_folder(candidates: list[Candidate]) -> Path:
     return Path("reports") / ("compare-" + "-vs-".join(c.name for c in candidates))
 
 
@@ -72,7 +77,7 @@ def reasons_of(candidates: list[Candidate]) -> list[str]:
     found = set()
     for c in candidates:
         found |= set(c.folder.summary["counts"].get("unserved_by_reason", {}))
-        found |= set(c.folder.unserved["reason"])
+        found |= {u.reason for u in c.folder.plan.unserved}
     return [r for r in REASON_ORDER if r in found] + sorted(found - set(REASON_ORDER))
 
 
@@ -89,25 +94,22 @@ def plan_metrics(folder: PlanFolder, reasons: list[str]) -> dict[str, dict[str, 
     Each adds up to the total over the stations.
     """
     scenario = folder.scenario
-    first_choice = {r.id: r.stations[0] for r in scenario.requests}
-    officers, plan, unserved = folder.officers, folder.plan, folder.unserved
+    first_choice = {r.id: r.stations[0] for r in scenario.requests if r.stations}
     rows: dict[str, dict[str, Any]] = {}
-    capacity = {"room": [], "bay": []}  # (utilisation, rooms x opening minutes) per station
-    for s in folder.stations.itertuples():
-        mine = officers[officers["station"] == s.station]
-        lost = unserved[[first_choice.get(rid) == s.station for rid in unserved["request_id"]]]
-        served = int((plan["station"] == s.station).sum())
-        supervised, shift = int(mine["supervised_minutes"].sum()), int(mine["shift_minutes"].sum())
+    capacity: dict[str, list[tuple[float, int]]] = {"room": [], "bay": []}  # (utilisation, places x opening)
+    for s in folder.stations:
+        mine = [o for o in folder.officers if o.station == s.station]
+        lost = [u for u in folder.plan.unserved if first_choice.get(u.request_id) == s.station]
+        supervised, shift = sum(o.supervised_minutes for o in mine), sum(o.shift_minutes for o in mine)
         row = {
             "requests": sum(1 for station in first_choice.values() if station == s.station),
-            "served": served, "unserved": len(lost),
-            **{f"unserved_{r}": int((lost["reason"] == r).sum()) for r in reasons},
-            "officers_rostered": len(mine), "officers_mobilised": int((mine["handovers"] > 0).sum()),
+            "served": sum(1 for h in folder.plan.handovers if h.station == s.station), "unserved": len(lost),
+            **{f"unserved_{r}": sum(1 for u in lost if u.reason == r) for r in reasons},
+            "officers_rostered": len(mine), "officers_mobilised": sum(1 for o in mine if o.handovers > 0),
             "supervised_minutes": supervised, "shift_minutes": shift,
             "share_of_shift": supervised / shift if shift else None,
-            "max_share_of_shift": float(mine["share_of_shift"].max()) if len(mine) else None,
-            "room_utilisation": None if math.isnan(s.room_utilisation) else float(s.room_utilisation),
-            "bay_utilisation": None if math.isnan(s.bay_utilisation) else float(s.bay_utilisation),
+            "max_share_of_shift": max((o.share_of_shift for o in mine), default=None),
+            "room_utilisation": s.room_utilisation, "bay_utilisation": s.bay_utilisation,
         }
         rows[s.station] = row
         station = scenario.station_by_id.get(s.station)
@@ -117,7 +119,7 @@ def plan_metrics(folder: PlanFolder, reasons: list[str]) -> dict[str, dict[str, 
                 capacity[kind].append((row[f"{kind}_utilisation"], len(station.places(kind)) * opening))
     counts = folder.summary["counts"]
     by_reason = counts.get("unserved_by_reason", {})
-    supervised, shift = int(counts["supervised_minutes"]), int(officers["shift_minutes"].sum())
+    supervised, shift = int(counts["supervised_minutes"]), sum(o.shift_minutes for o in folder.officers)
 
     def weighted(kind: str) -> float | None:
         total = sum(weight for _, weight in capacity[kind])
@@ -129,7 +131,7 @@ def plan_metrics(folder: PlanFolder, reasons: list[str]) -> dict[str, dict[str, 
         "officers_rostered": int(counts["officers"]), "officers_mobilised": int(counts["officers_mobilised"]),
         "supervised_minutes": supervised, "shift_minutes": shift,
         "share_of_shift": supervised / shift if shift else None,
-        "max_share_of_shift": float(officers["share_of_shift"].max()) if len(officers) else None,
+        "max_share_of_shift": max((o.share_of_shift for o in folder.officers), default=None),
         "room_utilisation": weighted("room"), "bay_utilisation": weighted("bay"),
     }
     return rows
@@ -163,23 +165,22 @@ def _cell(metric: str, value: Any) -> str:
     return str(int(value))
 
 
-def write_csv(path: Path, candidates: list[Candidate], metrics: list[str], target: Path) -> None:
+def write_comparison_csv(path: Path, candidates: list[Candidate], metrics: list[str], target: Path) -> None:
     """One row per scenario and station, then its total; delta_* against the first scenario."""
     reference = candidates[0]
     columns = ["scenario", "station", *metrics, *(f"delta_{m}" for m in metrics), "status", "plan_folder"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for c in candidates:
-            for station in [*station_order([c]), TOTAL]:
-                row = c.rows[station]
-                ref = reference.rows.get(station) if c is not reference else None
-                record = {"scenario": c.name, "station": station, "status": c.folder.summary.get("status", ""),
-                          "plan_folder": _folder_text(c, target)}
-                for m in metrics:
-                    record[m] = _cell(m, row.get(m))
-                    record[f"delta_{m}"] = "" if ref is None else _cell(m, delta(row.get(m), ref.get(m)))
-                writer.writerow(record)
+    records = []
+    for c in candidates:
+        for station in [*station_order([c]), TOTAL]:
+            row = c.rows[station]
+            ref = reference.rows.get(station) if c is not reference else None
+            record = {"scenario": c.name, "station": station, "status": c.folder.summary.get("status", ""),
+                      "plan_folder": _folder_text(c, target)}
+            for m in metrics:
+                record[m] = _cell(m, row.get(m))
+                record[f"delta_{m}"] = "" if ref is None else _cell(m, delta(row.get(m), ref.get(m)))
+            records.append(record)
+    write_csv(path, columns, records)
 
 
 def _folder_text(c: Candidate, target: Path) -> str:
@@ -191,7 +192,22 @@ def _folder_text(c: Candidate, target: Path) -> str:
 # --------------------------------------------------------------------------- answer
 
 
-def answers(candidates: list[Candidate], words: Words) -> list[str]:
+def _difference(metric: str, d: int) -> str:
+    n = integer(abs(d))
+    if metric == "served":
+        if d == 0:
+            return _("as many requests served")
+        return (ngettext("{n} fewer request served", "{n} fewer requests served", abs(d)) if d < 0 else
+                ngettext("{n} more request served", "{n} more requests served", abs(d))).format(n=n)
+    if metric == "supervised_minutes":
+        if d == 0:
+            return _("as many officer-minutes")
+        return (_("{n} fewer officer-minutes") if d < 0 else _("{n} more officer-minutes")).format(n=n)
+    return (ngettext("{n} fewer officer rostered", "{n} fewer officers rostered", abs(d)) if d < 0 else
+            ngettext("{n} more officer rostered", "{n} more officers rostered", abs(d))).format(n=n)
+
+
+def answers(candidates: list[Candidate]) -> list[str]:
     """The sentence a station chief asks for: what each scenario gains or loses against the first."""
     reference = candidates[0]
     ref = reference.rows[TOTAL]
@@ -199,18 +215,17 @@ def answers(candidates: list[Candidate], words: Words) -> list[str]:
     for c in candidates[1:]:
         row = c.rows[TOTAL]
         parts = []
-        for metric, key in (("served", "cmp_served"), ("supervised_minutes", "cmp_minutes"),
-                            ("officers_rostered", "cmp_officers")):
+        for metric in ("served", "supervised_minutes", "officers_rostered"):
             d = int(row[metric] - ref[metric])
             if d == 0 and metric == "officers_rostered":
                 continue
-            form = "less" if d < 0 else "more" if d > 0 else "same"
-            parts.append(words(f"{key}_{form}", n=words.int(abs(d)), s="" if abs(d) == 1 else "s"))
-        lines.append(words("cmp_answer", name=c.name, parts=", ".join(parts), ref=reference.name))
+            parts.append(_difference(metric, d))
+        lines.append(_("With {name}: {parts} (against {ref}).").format(
+            name=c.name, parts=", ".join(parts), ref=reference.name))
     return lines
 
 
-def station_sentences(candidates: list[Candidate], words: Words) -> list[str]:
+def station_sentences(candidates: list[Candidate]) -> list[str]:
     reference = candidates[0]
     lines = []
     for c in candidates[1:]:
@@ -218,21 +233,24 @@ def station_sentences(candidates: list[Candidate], words: Words) -> list[str]:
         for station in station_order([reference, c]):
             a, b = reference.rows.get(station), c.rows.get(station)
             if a and b and b["served"] != a["served"]:
-                items.append(f"{station} {words.signed(b['served'] - a['served'])}")
+                items.append(f"{station} {signed(b['served'] - a['served'])}")
+        sentence = _("Requests served, difference per station: {items}.").format(items=", ".join(items))
         if items and len(candidates) > 2:
-            lines.append(f"{c.name} — " + words("cmp_by_station", items=", ".join(items)))
+            lines.append(f"{c.name} — {sentence}")
         elif items:
-            lines.append(words("cmp_by_station", items=", ".join(items)))
+            lines.append(sentence)
     return lines
 
 
-def cautions(candidates: list[Candidate], words: Words) -> list[str]:
+def cautions(candidates: list[Candidate]) -> list[str]:
     lines = []
     for c in candidates:
         open_levels = [lv for lv in summary_levels(c.folder.summary) if lv.get("status") != "optimal"]
         if open_levels:
-            text = "; ".join(f"{words.level(lv['name'])}{words('colon')}{level_status(lv, words)}" for lv in open_levels)
-            lines.append(words("cmp_caution", name=c.name, levels=text))
+            text = "; ".join(_("{label}: {value}").format(label=level_label(lv["name"]), value=level_status(lv))
+                             for lv in open_levels)
+            lines.append(_("Caution: the plan of {name} is not proven optimal ({levels}); part of the difference"
+                           " may come from the solving time.").format(name=c.name, levels=text))
     return lines
 
 
@@ -241,7 +259,7 @@ def cautions(candidates: list[Candidate], words: Words) -> list[str]:
 SCENARIO_COLOURS = ["#1f4e79", "#e07b00", "#2e8b57", "#8e44ad", "#c0392b", "#7f8c8d"]
 
 
-def comparison_chart(candidates: list[Candidate], words: Words) -> Markup:
+def comparison_chart(candidates: list[Candidate]) -> Markup:
     """Left: requests served against officer-minutes, one point per scenario. Right: the same per station."""
     stations = station_order(candidates)
     fig = new_figure(3.7)
@@ -259,24 +277,24 @@ def comparison_chart(candidates: list[Candidate], words: Words) -> Markup:
                         arrowprops={"arrowstyle": "->", "color": "#999999", "shrinkA": 6, "shrinkB": 6})
         ax.set_xlim(0, max(xs + [1]) * 1.15)
         ax.set_ylim(0, max(ys + [1]) * 1.15)
-        ax.set_xlabel(words("axis_officer_minutes"))
-        ax.set_ylabel(words("axis_served"))
+        ax.set_xlabel(_("officer-minutes supervised"))
+        ax.set_ylabel(_("requests served"))
         ax.grid(color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: words.int(v)))
-        ax.set_title(words("cmp_total"), loc="left", fontsize=9.5)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: integer(v)))
+        ax.set_title(_("Total"), loc="left", fontsize=9.5)
         width = 0.8 / max(1, len(candidates))
         positions = np.arange(len(stations))
-        for panel, metric, label in ((axes[1], "served", "axis_served"),
-                                     (axes[2], "supervised_minutes", "axis_officer_minutes")):
+        for panel, metric, label in ((axes[1], "served", _("requests served")),
+                                     (axes[2], "supervised_minutes", _("officer-minutes supervised"))):
             for i, c in enumerate(candidates):
                 values = [c.rows.get(s, {}).get(metric) or 0 for s in stations]
                 bars = panel.bar(positions + (i - (len(candidates) - 1) / 2) * width, values, width * 0.92,
                                  color=colours[c.name], label=c.name)
-                panel.bar_label(bars, labels=[words.int(v) for v in values], fontsize=7, padding=1.5)
+                panel.bar_label(bars, labels=[integer(v) for v in values], fontsize=7, padding=1.5)
             panel.set_xticks(positions, stations)
-            panel.set_title(words(label), loc="left", fontsize=9.5)
-            panel.yaxis.set_major_formatter(FuncFormatter(lambda v, _: words.int(v)))
+            panel.set_title(label, loc="left", fontsize=9.5)
+            panel.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: integer(v)))
             panel.margins(y=0.15)
             panel.grid(axis="y", color="#e5e5e5", linewidth=0.6)
             panel.set_axisbelow(True)
@@ -289,26 +307,39 @@ def comparison_chart(candidates: list[Candidate], words: Words) -> Markup:
 
 # --------------------------------------------------------------------------- html
 
+METRIC_LABELS = {
+    "requests": N_("Requests received"),
+    "served": N_("Requests served"),
+    "unserved": N_("Requests not served"),
+    "officers_rostered": N_("Officers rostered"),
+    "officers_mobilised": N_("Officers mobilised"),
+    "supervised_minutes": N_("Officer-minutes supervised"),
+    "share_of_shift": N_("Share of shifts (all officers)"),
+    "max_share_of_shift": N_("Largest share of an officer's shift"),
+    "room_utilisation": N_("Room utilisation"),
+    "bay_utilisation": N_("Bay utilisation"),
+}
 
-def _format(metric: str, value: Any, words: Words) -> str:
+
+def _format(metric: str, value: Any) -> str:
     if value is None:
         return "—"
-    return words.pct(value) if metric in SHARES else words.int(value)
+    return percent(value) if metric in SHARES else integer(value)
 
 
-def _format_delta(metric: str, value: Any, words: Words) -> str:
+def _format_delta(metric: str, value: Any) -> str:
     if value is None:
         return "—"
-    return words.pct_points(value) if metric in SHARES else words.signed(value)
+    return signed(100 * value) + "\u00a0pt" if metric in SHARES else signed(value)
 
 
-def _label(metric: str, words: Words) -> str:
+def _label(metric: str) -> str:
     if metric.startswith("unserved_"):
-        return words("m.unserved_reason", reason=words.reason(metric[len("unserved_"):]))
-    return words(f"m.{metric}")
+        return _("of which {reason}").format(reason=reason_label(metric[len("unserved_"):]))
+    return _(METRIC_LABELS[metric])
 
 
-def table(candidates: list[Candidate], station: str, metrics: list[str], words: Words) -> list[dict[str, Any]]:
+def table(candidates: list[Candidate], station: str, metrics: list[str]) -> list[dict[str, Any]]:
     """Rows of one comparison table: a metric, then per scenario its value and difference."""
     reference = candidates[0].rows.get(station)
     rows = []
@@ -320,12 +351,12 @@ def table(candidates: list[Candidate], station: str, metrics: list[str], words: 
             value = c.rows.get(station, {}).get(metric)
             d = None if index == 0 or reference is None else delta(value, reference.get(metric))
             cells.append({
-                "scenario": c.name, "value": value, "text": _format(metric, value, words),
-                "delta": d, "delta_text": _format_delta(metric, d, words) if index else "",
+                "scenario": c.name, "value": value, "text": _format(metric, value),
+                "delta": d, "delta_text": _format_delta(metric, d) if index else "",
                 "sign": "" if d is None or abs(d) < 1e-9 else "changed",
             })
-        rows.append({"metric": metric, "label": _label(metric, words),
-                     "sub": metric.startswith("unserved_"), "cells": cells})
+        rows.append({"metric": metric, "label": _label(metric), "sub": metric.startswith("unserved_"),
+                     "cells": cells})
     return rows
 
 
@@ -341,7 +372,6 @@ def write_comparison(folder: Path, target: Path, candidates: list[Candidate], la
 
     Returns the answer sentences, for the terminal.
     """
-    words = Words(lang)
     for c in candidates:
         if c.folder is None:
             raise NotAPlanFolder(f"{c.name} has no plan folder")
@@ -349,28 +379,28 @@ def write_comparison(folder: Path, target: Path, candidates: list[Candidate], la
     for c in candidates:
         c.rows = plan_metrics(c.folder, reasons)
     metrics = metric_names(reasons)
-    write_csv(folder / "comparison.csv", candidates, metrics, target)
-    said = answers(candidates, words)
-    stations = station_order(candidates)
-    context = {
-        "lang": lang, "w": words,
-        "names": " / ".join(c.name for c in candidates),
-        "reference": candidates[0].name,
-        "answers": said,
-        "by_station": station_sentences(candidates, words),
-        "cautions": cautions(candidates, words),
-        "scenarios": [
-            {"name": c.name, "source": str(c.source), "planned": c.planned_now,
-             "date": words.date(c.folder.scenario.date), "link": _link(c, target),
-             "status": [{"label": words.level(lv["name"]), "status": lv.get("status"),
-                         "text": level_status(lv, words)} for lv in summary_levels(c.folder.summary)]}
-            for c in candidates
-        ],
-        "chart": comparison_chart(candidates, words),
-        "total": table(candidates, TOTAL, metrics, words),
-        "stations": [{"id": s, "rows": table(candidates, s, metrics, words)} for s in stations],
-        "candidates": candidates,
-    }
-    html = environment().get_template("comparison.html.j2").render(**context)
-    (folder / "comparison.html").write_text(html, encoding="utf-8")
+    write_comparison_csv(folder / COMPARISON_CSV, candidates, metrics, target)
+    with language(lang):
+        said = answers(candidates)
+        stations = station_order(candidates)
+        html = render(
+            "comparison.html.j2",
+            names=" / ".join(c.name for c in candidates),
+            reference=candidates[0].name,
+            answers=said,
+            by_station=station_sentences(candidates),
+            cautions=cautions(candidates),
+            scenarios=[
+                {"name": c.name, "source": str(c.source), "planned": c.planned_now,
+                 "date": long_date(c.folder.scenario.date), "link": _link(c, target),
+                 "status": [{"label": level_label(lv["name"]), "status": lv.get("status"),
+                             "text": level_status(lv)} for lv in summary_levels(c.folder.summary)]}
+                for c in candidates
+            ],
+            chart=comparison_chart(candidates),
+            total=table(candidates, TOTAL, metrics),
+            stations=[{"id": s, "rows": table(candidates, s, metrics)} for s in stations],
+            candidates=candidates,
+        )
+    write_page(folder / COMPARISON_HTML, html)
     return said

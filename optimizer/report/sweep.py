@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from .workload import environment, new_figure, svg
-from ..whatif.sweep import Sweep
+from ..core.codes import Reason
+from ..core.csvfile import write_csv
+from ..core.i18n import _, language, ngettext, percent
+from ..core.sentences import reason_label
+from ..whatif.sweep import INVALID, Outcome, Sweep
+from .charts import new_figure, svg
+from .pages import render, write_page
 
-REASONS = ("capacity", "no_feasible_slot", "forbidden_item")
+SWEEP_CSV = "sweep.csv"
+SWEEP_HTML = "sweep.html"
 
 
-def _roster(outcome) -> str:
-    return ", ".join(f"{n} officer{'s' if n != 1 else ''} at {s}" for s, n in outcome.variant.roster)
+def _roster(outcome: Outcome) -> str:
+    return ", ".join(ngettext("{n} officer at {station}", "{n} officers at {station}", n).format(n=n, station=s)
+                     for s, n in outcome.variant.roster)
 
 
 def answers(sweep: Sweep) -> list[str]:
@@ -22,51 +28,51 @@ def answers(sweep: Sweep) -> list[str]:
         best = sweep.answer(index)
         stations = ", ".join(group)
         if best is None:
-            valid = [o for o in sweep.outcomes if o.variant.component == index and o.status != "invalid"]
+            valid = [o for o in sweep.outcomes if o.variant.component == index and o.status != INVALID]
             if not valid:
-                out.append(f"{stations}: no variant could be planned.")
+                out.append(_("{stations}: no variant could be planned.").format(stations=stations))
                 continue
             top = max(valid, key=lambda o: (o.share, -o.variant.officers))
-            roster = _roster(top)
-            out.append(f"{stations}: {sweep.target:.0%} is out of reach within the ranges swept; the most served is "
-                       f"{top.share:.0%} ({top.served} of {top.servable}) with {roster} ({top.variant.officers} officers).")
+            out.append(_("{stations}: {target} is out of reach within the ranges swept; the most served is {share}"
+                         " ({served} of {servable}) with {roster} ({officers} officers).").format(
+                stations=stations, target=percent(sweep.target), share=percent(top.share), served=top.served,
+                servable=top.servable, roster=_roster(top), officers=top.variant.officers))
             continue
-        out.append(f"To serve at least {sweep.target:.0%} of the requests: keep {_roster(best)} — "
-                   f"{best.variant.officers} officers, "
-                   f"{best.share:.0%} served ({best.served} of {best.servable}), {best.officer_minutes} officer-minutes.")
+        out.append(_("To serve at least {target} of the requests: keep {roster} — {officers} officers, {share} served"
+                     " ({served} of {servable}), {minutes} officer-minutes.").format(
+            target=percent(sweep.target), roster=_roster(best), officers=best.variant.officers,
+            share=percent(best.share), served=best.served, servable=best.servable, minutes=best.officer_minutes))
     return out
 
 
-def rows(sweep: Sweep) -> list[dict]:
+def _chosen(sweep: Sweep) -> set[int]:
+    return {id(sweep.answer(i)) for i in range(len(sweep.groups))}
+
+
+def write_sweep_csv(sweep: Sweep, path: Path) -> None:
     stations = list(sweep.ranges)
-    chosen = {id(sweep.answer(i)) for i in range(len(sweep.groups))}
-    out = []
+    chosen = _chosen(sweep)
+    columns = ["component", *(f"officers_{s}" for s in stations), "officers", "requests", "servable", "served",
+               "share", "officer_minutes", *(f"unserved_{r}" for r in Reason), "status", "answer", "detail"]
+    rows = []
     for o in sweep.outcomes:
         counts = dict(o.variant.roster)
-        out.append({
+        valid = o.status != INVALID
+        rows.append({
             "component": o.variant.component,
             **{f"officers_{s}": counts.get(s, "") for s in stations},
             "officers": o.variant.officers,
             "requests": o.requests,
             "servable": o.servable,
-            "served": o.served if o.status != "invalid" else "",
-            "share": f"{o.share:.4f}" if o.status != "invalid" else "",
-            "officer_minutes": o.officer_minutes if o.status != "invalid" else "",
-            **{f"unserved_{r}": o.unserved.get(r, 0) for r in REASONS},
+            "served": o.served if valid else "",
+            "share": f"{o.share:.4f}" if valid else "",
+            "officer_minutes": o.officer_minutes if valid else "",
+            **{f"unserved_{r}": o.unserved.get(r, 0) for r in Reason},
             "status": o.status,
             "answer": int(id(o) in chosen),
             "detail": o.detail,
         })
-    return out
-
-
-def write_csv(sweep: Sweep, path: Path) -> None:
-    table = rows(sweep)
-    columns = list(table[0]) if table else ["component", "officers", "status"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(table)
+    write_csv(path, columns, rows)
 
 
 def _chart(sweep: Sweep):
@@ -77,11 +83,12 @@ def _chart(sweep: Sweep):
         points = [(n, share) for n, share in sweep.curve(station) if share is not None]
         if points:
             # Distinct markers and a little transparency: curves often meet at the same points.
-            ax.plot([n for n, _ in points], [100 * s for _, s in points], marker=markers[index % len(markers)],
+            ax.plot([n for n, _s in points], [100 * s for _n, s in points], marker=markers[index % len(markers)],
                     markersize=9 - index % 3 * 2, alpha=0.8, linewidth=2, label=station)
-    ax.axhline(100 * sweep.target, color="#b35900", linestyle="--", linewidth=1, label=f"target {sweep.target:.0%}")
-    ax.set_xlabel("officers on duty at the station (others of its group at their maximum)")
-    ax.set_ylabel("requests served (%)")
+    ax.axhline(100 * sweep.target, color="#b35900", linestyle="--", linewidth=1,
+               label=_("target {target}").format(target=percent(sweep.target)))
+    ax.set_xlabel(_("officers on duty at the station (others of its group at their maximum)"))
+    ax.set_ylabel(_("requests served (%)"))
     ax.set_ylim(0, 102)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="lower right", frameon=False)
@@ -89,36 +96,26 @@ def _chart(sweep: Sweep):
     return svg(fig, "sweep-curves")
 
 
-def write_html(sweep: Sweep, path: Path, scenario_name: str) -> None:
+def write_sweep_html(sweep: Sweep, path: Path, scenario_name: str, lang: str = "en") -> None:
     stations = list(sweep.ranges)
-    table = []
-    chosen = {id(sweep.answer(i)) for i in range(len(sweep.groups))}
-    for o in sweep.outcomes:
-        counts = dict(o.variant.roster)
-        invalid = o.status == "invalid"
-        table.append({
-            "counts": [counts.get(s, "—") for s in stations],
-            "officers": o.variant.officers,
-            "served": "—" if invalid else f"{o.served} / {o.servable}",
-            "share": "—" if invalid else f"{o.share:.0%}",
-            "minutes": "—" if invalid else o.officer_minutes,
-            "unserved": "" if invalid else ", ".join(f"{n} {r}" for r, n in sorted(o.unserved.items())),
-            "status": o.detail if invalid else o.status,
-            "answer": id(o) in chosen,
-        })
-    html = environment().get_template("sweep.html.j2").render(
-        lang="en",
-        title=f"Staffing sweep — {scenario_name}",
-        intro=(f"{len(sweep.outcomes)} rosters planned; each keeps the first N officers of a station's roster. "
-               f"Target: {sweep.target:.0%} of the requests that the full roster could serve."),
-        answers=answers(sweep),
-        method=("Share served = requests planned / requests that are neither forbidden nor impossible with the full "
-                "roster. Stations linked by a request or a person are swept together; independent groups apart. "
-                "A roster that leaves out an officer named by a confirmed appointment cannot be planned and is "
-                "marked invalid."),
-        t_curves="Share served against officers on duty", t_variants="Every roster",
-        t_officers="officers", t_served="served", t_share="share", t_minutes="officer-minutes",
-        t_unserved="unserved", t_status="status", stations=stations, rows=table, chart=_chart(sweep),
-        footer="remise sweep",
-    )
-    path.write_text(html, encoding="utf-8")
+    chosen = _chosen(sweep)
+    with language(lang):
+        table = []
+        for o in sweep.outcomes:
+            counts = dict(o.variant.roster)
+            invalid = o.status == INVALID
+            table.append({
+                "counts": [counts.get(s, "—") for s in stations],
+                "officers": o.variant.officers,
+                "served": "—" if invalid else f"{o.served} / {o.servable}",
+                "share": "—" if invalid else percent(o.share),
+                "minutes": "—" if invalid else o.officer_minutes,
+                "unserved": "" if invalid else ", ".join(f"{n} {reason_label(r)}" for r, n in sorted(o.unserved.items())),
+                "status": o.detail if invalid else o.status,
+                "answer": id(o) in chosen,
+            })
+        html = render(
+            "sweep.html.j2", scenario=scenario_name, count=len(sweep.outcomes), target=percent(sweep.target),
+            answers=answers(sweep), stations=stations, rows=table, chart=_chart(sweep),
+        )
+    write_page(path, html)

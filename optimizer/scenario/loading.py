@@ -18,53 +18,21 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..core.problems import Problem, ScenarioError, display_path
+from .origins import SINGULAR, Origin, Origins
+from .references import check_references
 from .schema import Lock, Officer, Policy, Request, Scenario, Station
 from .yamltext import LineDict, load_text_yaml
 
 SECTIONS = {"stations": Station, "officers": Officer, "requests": Request}
-SINGULAR = {"stations": "station", "officers": "officer", "requests": "request"}
 TOP_KEYS = {"name", "date", "extends", "policy", "stations", "officers", "requests", "remove"}
 CSV_LIST_FIELDS = {"stations", "windows", "skills", "hours", "rooms", "bays"}
 LOCK_COLUMNS = {f"locked_{k}": k for k in Lock.model_fields}
 
 
 @dataclass
-class Origin:
-    """Where an entry was written: the file and a line or row."""
-
-    file: str
-    where: str  # "line 12", "row 5"
-    csv: bool = False
-
-
-@dataclass
 class RawEntry:
     data: dict[str, Any]
     origin: Origin
-
-
-@dataclass
-class Origins:
-    """Where each entry and policy key came from, to name them in messages."""
-
-    scenario_file: str
-    entries: dict[tuple[str, str], Origin] = field(default_factory=dict)  # (section, id)
-    policy: dict[str, str] = field(default_factory=dict)  # policy key or "categories.NAME" -> file
-    files: list[Path] = field(default_factory=list)  # every file read, for the input hash
-
-    def entry_label(self, section: str, entry_id: str) -> tuple[str, str]:
-        """(file, "request 'x' (line 3)") for a message about an entry."""
-        origin = self.entries.get((section, entry_id))
-        if origin is None:
-            return self.scenario_file, f"{SINGULAR[section]} '{entry_id}'"
-        return origin.file, f"{SINGULAR[section]} '{entry_id}' ({origin.where})"
-
-    def problem(self, section: str, entry_id: str, field_name: str, message: str) -> Problem:
-        file, label = self.entry_label(section, entry_id)
-        origin = self.entries.get((section, entry_id))
-        if origin is not None and origin.csv and field_name.startswith("locked."):
-            field_name = "locked_" + field_name.split(".", 1)[1]
-        return Problem(file, label, field_name, message)
 
 
 @dataclass
@@ -379,8 +347,6 @@ def _validate_entries(layer: _Layer, origins: Origins, problems: list[Problem]) 
 
 def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
     """Load and fully validate a scenario; raises ScenarioError with every problem."""
-    from .references import check_references
-
     path = Path(path).resolve()
     file = display_path(path)
     problems: list[Problem] = []
@@ -434,8 +400,6 @@ def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
 
 def load_request(path: Path | str, scenario: Scenario) -> Request:
     """One new request from a YAML file (a mapping, or a list of one), checked against the day."""
-    from .references import check_references
-
     path = Path(path).resolve()
     file = display_path(path)
     problems: list[Problem] = []

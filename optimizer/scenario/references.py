@@ -11,9 +11,9 @@ from collections import defaultdict
 from itertools import combinations
 
 from ..core.problems import Problem
-from .loading import Origins
-from .schema import Request, Scenario
 from ..core.times import contains, format_range, format_time
+from .origins import Origins
+from .schema import Request, Scenario
 
 
 def check_references(scenario: Scenario, origins: Origins | None = None) -> list[Problem]:

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..core.codes import POLICY_LEVELS, Level
 from ..core.times import (
     Range,
     format_range,
@@ -33,8 +34,6 @@ from ..core.times import (
     shift_on_date,
 )
 
-LEVELS = ("served", "officers", "balance", "preference")
-Level = Literal["served", "officers", "balance", "preference"]
 PlaceKind = Literal["room", "bay"]
 
 
@@ -62,10 +61,17 @@ def _no_bool(value):
     return value
 
 
+def _policy_level(value):
+    if isinstance(value, str) and value not in POLICY_LEVELS:
+        raise ValueError(f"'{value}' is not an objective level (one of {', '.join(POLICY_LEVELS)})")
+    return value
+
+
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 PositiveInt = Annotated[int, BeforeValidator(_no_bool), Field(gt=0)]
 TimeOfDay = Annotated[int, BeforeValidator(_text_time), PlainSerializer(format_time, return_type=str)]
 TimeRange = Annotated[Range, BeforeValidator(_text_range), PlainSerializer(format_range, return_type=str)]
+PolicyLevel = Annotated[Level, BeforeValidator(_policy_level)]
 ShiftRange = Annotated[
     Range,
     BeforeValidator(_text_shift),
@@ -103,12 +109,12 @@ class Policy(Strict):
     max_supervision_minutes: PositiveInt = 240
     bay_handovers_per_officer: PositiveInt = 2
     party_travel_minutes: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] = 30
-    objective: list[Level] = Field(default_factory=lambda: list(LEVELS), min_length=1)
+    objective: list[PolicyLevel] = Field(default_factory=lambda: list(POLICY_LEVELS), min_length=1)
     categories: dict[Id, Category] = Field(default_factory=dict)
 
     @field_validator("objective")
     @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
+    def _distinct(cls, value: list[Level]) -> list[Level]:
         if len(set(value)) != len(value):
             raise ValueError("objective levels must be distinct")
         return value
@@ -258,6 +264,14 @@ class Scenario(Strict):
 
     def officers_at(self, station_id: str) -> list[Officer]:
         return self.roster_by_station.get(station_id, [])
+
+    def part(self, stations: set[str], requests: list[Request], **fields) -> "Scenario":
+        """The day cut to some stations (their places and officers) and the given requests."""
+        return self.with_changes(
+            stations=[s for s in self.stations if s.id in stations],
+            officers=[o for o in self.officers if o.station in stations],
+            requests=requests, **fields,
+        )
 
     def with_changes(self, **fields) -> "Scenario":
         """The same day with some fields replaced, not validated again (its parts already are).

@@ -17,9 +17,9 @@ from collections import defaultdict
 
 from ortools.linear_solver import pywraplp
 
+from ..core.times import intersect, merge_ranges, overlap
 from ..scenario.schema import Scenario
 from ..screening import Screening
-from ..core.times import intersect, merge_ranges, overlap
 
 SPAN_STEP = 120  # minutes between the ends of the spans the rows cover
 

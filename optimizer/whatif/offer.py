@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .explain import binding_resources
-from .insertion import Occupancy, candidates
+from ..core.codes import Reason
+from ..core.findings import Finding, Why, finding
+from ..plan.occupancy import Occupancy
 from ..plan.rows import Handover, Plan
 from ..scenario.schema import Request, Scenario
 from ..screening import screen_request
+from .explain import binding_resources
+from .insertion import candidates
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,16 @@ class Offer:
                         request.category, request.seller, request.buyer)
 
 
-def offers(scenario: Scenario, plan: Plan, request: Request, top: int = 5) -> tuple[list[Offer], str]:
+@dataclass(frozen=True)
+class Offers:
+    """Options for one request, best first; with none, the reason and what it rests on."""
+
+    options: list[Offer]
+    reason: Reason | None = None
+    findings: tuple[Finding, ...] = ()
+
+
+def offers(scenario: Scenario, plan: Plan, request: Request, top: int = 5) -> Offers:
     """Up to `top` options by station preference then earliest start, or why there is none.
 
     One option per station and start: the first free place, and among the free
@@ -33,19 +45,19 @@ def offers(scenario: Scenario, plan: Plan, request: Request, top: int = 5) -> tu
     """
     category = scenario.category(request)
     if category.forbidden is not None:
-        return [], f"forbidden_item: {category.forbidden}"
+        return Offers([], Reason.FORBIDDEN_ITEM, (finding(Why.CHARTER, charter=category.forbidden),))
     options, why = screen_request(scenario, request)
     if not options:
-        return [], f"no_feasible_slot: {why}"
+        return Offers([], Reason.NO_FEASIBLE_SLOT, why)
     occupancy = Occupancy(scenario, plan)
     free = [c for c in candidates(scenario, occupancy, request, options) if not c.blockers]
     minutes = scenario.minutes(request)
     best: dict[tuple[str, int], Offer] = {}
-    for c in sorted(free, key=lambda c: (c.rank, c.start, occupancy.load(c.officer)[0], c.officer)):
+    for c in sorted(free, key=lambda c: (c.rank, c.start, occupancy.minutes(c.officer), c.officer)):
         key = (c.station, c.start)
         if key not in best:
             best[key] = Offer(c.station, c.rank, c.start, c.start + minutes, c.place, c.officer)
     ranked = sorted(best.values(), key=lambda o: (o.rank, o.start))[:top]
     if ranked:
-        return ranked, ""
-    return [], "capacity: " + "; ".join(binding_resources(scenario, plan, request, occupancy))
+        return Offers(ranked)
+    return Offers([], Reason.CAPACITY, tuple(binding_resources(scenario, plan, request, occupancy)))

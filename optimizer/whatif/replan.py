@@ -1,52 +1,22 @@
-"""Re-planning a changed day with the fewest moves, and telling only who moved."""
+"""A re-plan: the changed day solved with the published plan as the one to stay close to.
+
+The `changes` level (moves weighted 4 for station or time, 2 for place, 1 for officer,
+`core/codes.MOVE_WEIGHTS`) comes right after `served`; `plan/changes.py` then says what
+moved, for `changes.csv` and for telling only the parties affected.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ..plan.rows import Handover, Plan
+from ..plan.changes import Change, changes
+from ..plan.rows import Plan
 from ..scenario.schema import Scenario
-from ..core.times import format_time
-
-CHANGE_COLUMNS = ["request_id", "change", "from", "to"]
-
-
-@dataclass(frozen=True, order=True)
-class Change:
-    request_id: str
-    change: str  # moved | place | officer | unserved | cancelled | new
-    before: str
-    after: str
+from ..screening import Screening
+from ..solvers.cpsat import solve
+from ..solvers.result import Progress, SolveOptions, SolveResult
 
 
-def _describe(h: Handover | None) -> str:
-    if h is None:
-        return ""
-    return f"{h.station} {h.place} {h.officer} {format_time(h.start)}-{format_time(h.end)}"
-
-
-def changes(scenario: Scenario, previous: Plan, plan: Plan) -> list[Change]:
-    """What changed for each request between the published plan and the new one."""
-    before = {h.request_id: h for h in previous.handovers}
-    after = {h.request_id: h for h in plan.handovers}
-    out = []
-    for rid, old in before.items():
-        new = after.get(rid)
-        if rid not in scenario.request_by_id:
-            out.append(Change(rid, "cancelled", _describe(old), ""))
-        elif new is None:
-            out.append(Change(rid, "unserved", _describe(old), ""))
-        elif (new.station, new.start) != (old.station, old.start):
-            out.append(Change(rid, "moved", _describe(old), _describe(new)))
-        elif new.place != old.place:
-            out.append(Change(rid, "place", _describe(old), _describe(new)))
-        elif new.officer != old.officer:
-            out.append(Change(rid, "officer", _describe(old), _describe(new)))
-    for rid, new in after.items():
-        if rid not in before:
-            out.append(Change(rid, "new", "", _describe(new)))
-    return sorted(out)
-
-
-def change_rows(items: list[Change]) -> list[dict[str, str]]:
-    return [{"request_id": c.request_id, "change": c.change, "from": c.before, "to": c.after} for c in items]
+def replan(scenario: Scenario, previous: Plan, options: SolveOptions, *, screening: Screening | None = None,
+           progress: Progress | None = None) -> tuple[SolveResult, list[Change]]:
+    """The new plan, and what changed for each request against `previous`."""
+    result = solve(scenario, options, progress=progress, screening=screening, previous=previous)
+    return result, changes(scenario, previous, result.plan)

@@ -2,7 +2,7 @@
 
 Each combination keeps the first N officers of a station's roster (roster order)
 and removes the others. Only stations linked by a request or a person can change
-each other's results (`decompose.components`), so each component is swept on its
+each other's results (`solvers.groups.components`), so each component is swept on its
 own: the product of its stations' ranges, never the product over the whole day.
 Variants are independent solves, run in parallel processes or on a Dask cluster.
 """
@@ -13,13 +13,16 @@ import re
 from dataclasses import dataclass, field
 from itertools import product
 
-from ..solvers.decompose import components, part_of
+from ..core.codes import Level
 from ..core.problems import Problem
+from ..scenario.references import check_references
 from ..scenario.schema import Scenario
 from ..screening import screen
-from ..solvers.cpsat import SolveOptions, solve
-from ..scenario.references import check_references
+from ..solvers.cpsat import solve
+from ..solvers.groups import components, part_of
+from ..solvers.result import SolveOptions
 
+INVALID = "invalid"  # a roster that leaves out an officer a lock names: no plan can keep it
 MAX_VARIANTS = 2000  # rosters in one sweep; beyond it, narrow the ranges
 _SPEC = re.compile(r"^\s*([^=\s]+)\s*=\s*(\d+)\s*(?:\.\.\s*(\d+))?\s*$")
 
@@ -107,13 +110,13 @@ def run_variant(data: dict, variant: Variant, servable: int, options: SolveOptio
     """
     part = Scenario.model_validate(data)
     if not all_levels:
-        part.policy.objective = ["served"]
+        part.policy.objective = [Level.SERVED]
     outcome = Outcome(variant, len(part.requests), servable)
     day = with_roster(part, variant.roster)
     problems = check_references(day)
     if problems:
         # e.g. a lock names an officer this roster leaves out: no plan can keep it.
-        outcome.status = "invalid"
+        outcome.status = INVALID
         outcome.detail = "; ".join(f"{p.entry}: {p.message}" for p in problems)
         return outcome
     result = solve(day, options)
@@ -135,7 +138,7 @@ class Sweep:
     def answer(self, component: int) -> Outcome | None:
         """The fewest officers reaching the target; ties go to the higher share."""
         reaching = [o for o in self.outcomes if o.variant.component == component
-                    and o.status != "invalid" and o.share >= self.target - 1e-9]
+                    and o.status != INVALID and o.share >= self.target - 1e-9]
         if not reaching:
             return None
         return min(reaching, key=lambda o: (o.variant.officers, -o.share, o.variant.roster))
@@ -147,7 +150,7 @@ class Sweep:
             match = [o for o in self.outcomes
                      if dict(o.variant.roster).get(station) == n
                      and all(k == station or c == self.ranges[k][-1] for k, c in o.variant.roster)]
-            points.append((n, match[0].share if match and match[0].status != "invalid" else None))
+            points.append((n, match[0].share if match and match[0].status != INVALID else None))
         return points
 
 

@@ -1,0 +1,76 @@
+"""What every command shares: the consoles, loading a scenario, and turning faults into exit codes.
+
+Exit codes: 0 success, 1 `check` found violations, 2 bad input (every problem listed,
+no traceback), 3 remise's own plan failed its checker (a bug; nothing written).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+
+from ..core.problems import InputError, ScenarioError
+from ..runs import PlanRejected
+from ..scenario.loading import load_scenario
+from ..scenario.origins import Origins
+from ..scenario.schema import Scenario
+
+out = Console()
+err = Console(stderr=True)
+
+ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: scenarios/paris-pilot.yaml).", show_default=False)
+
+
+def default_scenario() -> Path:
+    """The bundled pilot, found from the working folder or from this checkout."""
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        candidate = base / "scenarios" / "paris-pilot.yaml"
+        if candidate.exists():
+            return candidate
+    return Path("scenarios/paris-pilot.yaml")
+
+
+def say(text: str) -> None:
+    """A line for the user on standard output, printed as written (ids are never markup)."""
+    out.print(text, highlight=False, markup=False)
+
+
+def warn(text: str) -> None:
+    err.print(text, highlight=False, markup=False)
+
+
+def print_problems(exc: ScenarioError) -> None:
+    count = len(exc.problems)
+    err.print(f"[bold red]Invalid scenario[/bold red] ({count} problem{'s' if count > 1 else ''}):", highlight=False)
+    for problem in exc.problems:
+        warn(f"  {problem}")
+
+
+@contextmanager
+def exits() -> Iterator[None]:
+    """Bad input exits 2 with its message; a plan that fails remise's own checker exits 3."""
+    try:
+        yield
+    except ScenarioError as exc:
+        print_problems(exc)
+        raise typer.Exit(code=2)
+    except InputError as exc:
+        warn(str(exc))
+        raise typer.Exit(code=2)
+    except PlanRejected as exc:
+        whose = f" of {exc.name}" if exc.name else ""
+        err.print(f"[bold red]Bug: the plan{whose} fails the checker; nothing was written.[/bold red]"
+                  " Please report it with the scenario.")
+        for violation in exc.violations:
+            warn(f"  {violation}")
+        raise typer.Exit(code=3)
+
+
+def load(path: Optional[Path]) -> tuple[Scenario, Origins]:
+    """The scenario at `path` (the bundled pilot by default), validated; exits 2 with every problem."""
+    with exits():
+        return load_scenario(path or default_scenario())

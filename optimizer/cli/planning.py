@@ -1,0 +1,145 @@
+"""`remise validate`, `plan` and `check`: the nightly plan and its checks."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from ..planfolder.folder import PLAN, UNSERVED, check_folder
+from ..planfolder.metrics import officer_loads
+from ..runs import (
+    PlanRun,
+    PlanSettings,
+    Stage,
+    make_plan,
+    refuse_existing,
+    write_plan_folder,
+)
+from ..scenario.schema import Scenario
+from ..screening import screen
+from ..solvers.day import BLOCK_LIMIT
+from ..solvers.result import SolveOptions, Status
+from .common import ScenarioArg, err, exits, load, out, say
+from .day_summary import print_summary
+
+app = typer.Typer()
+
+STAGE_TEXT = {
+    Stage.SOLVING: "solving…",
+    Stage.SOLVING_GROUPS: "solving groups of stations in parallel…",
+    Stage.EXPLAINING: "explaining the unserved requests…",
+}
+
+
+class Solver(str, Enum):
+    cpsat = "cp-sat"
+    greedy = "greedy"
+
+
+def default_folder(scenario: Scenario) -> Path:
+    return Path("reports") / scenario.name / scenario.date.isoformat()
+
+
+@app.command()
+def validate(scenario: Optional[Path] = ScenarioArg) -> None:
+    """Check a scenario and summarise the day: places, officers, demand, screening."""
+    loaded, origins = load(scenario)
+    print_summary(out, loaded, screen(loaded), origins.scenario_file)
+    out.print("[green]The scenario is valid.[/green]")
+
+
+def print_result(scenario: Scenario, run: PlanRun) -> None:
+    """The plan in a few lines: served, unserved by reason, officers, and each level's status."""
+    result, plan = run.result, run.result.plan
+    table = Table(title=f"Plan for {scenario.name} on {scenario.date.isoformat()}", title_justify="left",
+                  show_header=False)
+    table.add_column("what")
+    table.add_column("value")
+    table.add_row("served", f"{len(plan.handovers)} of {len(scenario.requests)} requests")
+    reasons = plan.unserved_by_reason()
+    table.add_row("unserved", ", ".join(f"{n} {r}" for r, n in reasons.items()) or "none")
+    loads = officer_loads(scenario, plan)
+    used = [o for o in loads if o.handovers]
+    table.add_row("officers mobilised", f"{len(used)} of {len(loads)}")
+    if used:
+        busiest = max(used, key=lambda o: (o.supervised_minutes, o.officer))
+        table.add_row("busiest officer", f"{busiest.officer}: {busiest.supervised_minutes} of {busiest.cap} min")
+    for level in result.levels:
+        state = level.status if level.status == Status.OPTIMAL else \
+            f"{level.status}, bound {level.bound}, gap {level.gap:.1%}"
+        table.add_row(f"level {level.name}", f"{level.value} ({state}, {level.seconds:.1f} s)")
+    out.print(table)
+    if run.changes is not None:
+        kinds: dict[str, int] = {}
+        for change in run.changes:
+            kinds[change.change] = kinds.get(change.change, 0) + 1
+        say("Changes: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"))
+
+
+def plan_and_write(scenario: Scenario, options: SolveOptions, settings: PlanSettings, target: Path, force: bool,
+                   previous=None) -> None:
+    """Plan with a progress line on the terminal, publish the folder, print the summary."""
+    with err.status("solving…") as status:
+        def progress(level: str, best: float, bound: float, elapsed: float) -> None:
+            status.update(f"solving [bold]{level}[/bold]: best {best:g}, bound {bound:g}, {elapsed:.1f} s")
+
+        with exits():
+            run = make_plan(scenario, options, settings, previous=previous, progress=progress,
+                            stage=lambda stage: status.update(STAGE_TEXT[stage]))
+    with exits():
+        write_plan_folder(target, force, scenario, run)
+    print_result(scenario, run)
+    say(f"Plan written to {target}")
+
+
+@app.command()
+def plan(
+    scenario: Optional[Path] = ScenarioArg,
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Plan folder (default: reports/<name>/<date>/)."),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Seconds for all objective levels together."),
+    workers: int = typer.Option(8, "--workers", min=1, help="CP-SAT workers."),
+    seed: int = typer.Option(0, "--seed", help="CP-SAT random seed."),
+    deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same files for the same seed and workers)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
+    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, help="Seconds for the explanations' bounded solves."),
+    solver: Solver = typer.Option(Solver.cpsat, "--solver", help="cp-sat (default), or greedy: the first-come-first-served baseline."),
+    processes: int = typer.Option(2, "--processes", min=1, help="Local processes for independent groups of stations and for blocks."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) for independent groups of stations."),
+    block_size: int = typer.Option(BLOCK_LIMIT, "--block-size", min=100, help="Above this many requests, plan in rounds of small blocks around the plan so far."),
+) -> None:
+    """Plan the day: every request gets a station, place, start and officer, or a reason."""
+    loaded, _ = load(scenario)
+    target = out_dir or default_folder(loaded)
+    with exits():
+        refuse_existing(target, force)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    settings = PlanSettings(greedy=solver == Solver.greedy, explain=explain, explain_time=explain_time,
+                            processes=processes, cluster=cluster, block_size=block_size)
+    plan_and_write(loaded, options, settings, target, force)
+
+
+@app.command()
+def check(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file the plan was made for."),
+    plan_dir: Path = typer.Argument(..., help="Plan folder with plan.csv and unserved.csv."),
+) -> None:
+    """Check a plan folder against every hard rule, trusting nothing in it."""
+    loaded, _ = load(scenario)
+    if not (plan_dir / PLAN).is_file() or not (plan_dir / UNSERVED).is_file():
+        err.print(f"{plan_dir} is not a plan folder ({PLAN} and {UNSERVED} are needed).", highlight=False)
+        raise typer.Exit(code=2)
+    report = check_folder(loaded, plan_dir)
+    levels = ", ".join(f"{name} {value}" for name, value in report.levels.items())
+    if report.ok:
+        out.print(f"[green]The plan respects every rule.[/green] Levels: {levels}", highlight=False)
+        return
+    out.print(f"[bold red]{len(report.violations)} violation(s):[/bold red]")
+    for violation in report.violations:
+        say(f"  {violation}")
+    out.print(f"Levels recomputed from the plan: {levels}", highlight=False)
+    raise typer.Exit(code=1)

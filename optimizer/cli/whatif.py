@@ -1,0 +1,127 @@
+"""`remise replan`, `offer` and `sweep`: what changes around a plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from ..core.i18n import language
+from ..core.sentences import detail
+from ..core.times import format_time
+from ..report.sweep import answers
+from ..runs import PlanSettings, read_previous, refuse_existing
+from ..runs import offer as offer_run
+from ..runs import sweep as sweep_run
+from ..scenario.loading import load_request
+from ..solvers.result import SolveOptions
+from ..whatif.sweep import MAX_VARIANTS, parse_ranges, variants
+from .common import err, exits, load, out, say, warn
+from .planning import default_folder, plan_and_write
+
+app = typer.Typer()
+
+
+@app.command()
+def replan(
+    scenario: Path = typer.Argument(..., help="The changed scenario."),
+    previous_dir: Path = typer.Option(..., "--previous", help="The published plan folder to stay close to."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="New plan folder (default: reports/<name>/<date>/)."),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1),
+    workers: int = typer.Option(8, "--workers", min=1),
+    seed: int = typer.Option(0, "--seed"),
+    deterministic: bool = typer.Option(False, "--deterministic"),
+    force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
+    explain: bool = typer.Option(True, "--explain/--no-explain"),
+    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0),
+) -> None:
+    """Re-plan a changed day, moving the fewest published appointments; writes changes.csv."""
+    loaded, _ = load(scenario)
+    target = out_dir or default_folder(loaded)
+    with exits():
+        previous = read_previous(previous_dir)
+        refuse_existing(target, force)
+    if target.resolve() == previous_dir.resolve():
+        warn("--out must differ from --previous: the published plan is kept as it was.")
+        raise typer.Exit(code=2)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    plan_and_write(loaded, options, PlanSettings(explain=explain, explain_time=explain_time), target, force,
+                   previous=previous)
+
+
+@app.command()
+def offer(
+    scenario: Path = typer.Argument(..., help="The scenario the plan was made for."),
+    plan_dir: Path = typer.Option(..., "--plan", help="The current plan folder (kept fixed)."),
+    request_file: Path = typer.Option(..., "--request", help="YAML file with the one new request."),
+    top: int = typer.Option(5, "--top", min=1, help="How many options at most."),
+    as_json: bool = typer.Option(False, "--json", help="Print the options as JSON (for the booking platform)."),
+) -> None:
+    """Options for one new request beside the current plan, best first."""
+    loaded, _ = load(scenario)
+    with exits():
+        request = load_request(request_file, loaded)
+        run = offer_run(loaded, plan_dir, request, top)
+    found = run.offers
+    with language("en"):
+        reason = f"{found.reason}: {detail(found.findings)}" if found.reason else ""
+    if as_json:
+        out.print_json(json.dumps({
+            "request_id": request.id,
+            "options": [
+                {"station": o.station, "start": format_time(o.start), "end": format_time(o.end),
+                 "place": o.place, "officer": o.officer} for o in found.options
+            ],
+            "reason": reason,
+        }))
+        return
+    if not found.options:
+        say(f"No option for {request.id}: {reason}")
+        return
+    table = Table(title=f"Options for {request.id}", title_justify="left")
+    for column in ("#", "station", "start", "end", "place", "officer"):
+        table.add_column(column)
+    for number, o in enumerate(found.options, start=1):
+        table.add_row(str(number), o.station, format_time(o.start), format_time(o.end), o.place, o.officer)
+    out.print(table)
+
+
+@app.command()
+def sweep(
+    scenario: Path = typer.Argument(..., help="The scenario whose roster is swept."),
+    officers: list[str] = typer.Option(..., "--officers", help="STATION=MIN..MAX officers to keep (roster order); repeat per station."),
+    target: float = typer.Option(0.95, "--target", min=0.0, max=1.0, help="Share of servable requests to reach."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.html (default: reports/<name>/<date>/sweep/)."),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds per variant."),
+    workers: int = typer.Option(8, "--workers", min=1, help="CP-SAT workers per variant."),
+    seed: int = typer.Option(0, "--seed"),
+    deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same results locally and on a cluster)."),
+    all_levels: bool = typer.Option(False, "--all-levels", help="Solve every objective level, not only 'served'."),
+    processes: int = typer.Option(2, "--processes", min=1, help="Local worker processes."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) to run the variants on."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing sweep folder."),
+) -> None:
+    """How many officers, per station, keep the share of requests served at the target."""
+    loaded, _ = load(scenario)
+    ranges, problems = parse_ranges(officers, loaded)
+    if problems:
+        for problem in problems:
+            warn(f"  {problem}")
+        raise typer.Exit(code=2)
+    target_dir = out_dir or default_folder(loaded) / "sweep"
+    with exits():
+        refuse_existing(target_dir, force)
+    count = len(variants(loaded, ranges)[1])
+    if count > MAX_VARIANTS:
+        warn(f"--officers: {count} rosters to plan, more than {MAX_VARIANTS}; narrow the ranges.")
+        raise typer.Exit(code=2)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    with err.status("sweeping rosters…"), exits():
+        result = sweep_run(loaded, ranges, target, options, target_dir, force, processes, cluster, all_levels)
+    with language("en"):
+        for sentence in answers(result):
+            say(sentence)
+    say(f"Sweep written to {target_dir}")

@@ -1,0 +1,43 @@
+"""The pages' templates: one Jinja environment, with gettext and the number formats.
+
+Templates call `_()` (and `{% trans %}`) for words, and `integer`, `percent`, `signed`,
+`time` for figures, all in the language set by `core.i18n.language`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..core import i18n
+from ..core.times import format_time
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("optimizer.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
+    env.globals.update(
+        integer=i18n.integer, percent=i18n.percent, signed=i18n.signed, decimal=i18n.decimal,
+        time=lambda minutes: "" if minutes is None else format_time(minutes),
+    )
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(lang=i18n.current(), **context)
+
+
+def write_page(path: Path, html: str) -> None:
+    """Replace one page whole: written beside it, then renamed over it."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,234 @@
+"""A run of remise, end to end: what the commands (and the booking service) call.
+
+Each function takes validated data and options, does one whole job (plan, re-plan,
+compare, sweep, offer) and returns what happened; none prints. Faults are exceptions
+that the edges turn into exit codes or HTTP statuses: `ScenarioError` and `InputError`
+for bad input (exit 2), `PlanRejected` when remise's own plan fails its checker (exit 3,
+a bug, nothing written).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .check import check_plan
+from .core.problems import InputError
+from .plan.changes import Change
+from .plan.rows import Plan
+from .planfolder.folder import (
+    NotAPlanFolder,
+    read_folder,
+    read_plan,
+    write_plan_files,
+)
+from .planfolder.publish import OutputExists, publish
+from .report.comparison import Candidate, write_comparison
+from .report.sweep import SWEEP_CSV, SWEEP_HTML, write_sweep_csv, write_sweep_html
+from .report.workload import write_report
+from .scenario.schema import Request, Scenario
+from .screening import screen
+from .solvers.cpsat import solve
+from .solvers.day import BLOCK_LIMIT, plan_day
+from .solvers.greedy import solve_greedy
+from .solvers.groups import components
+from .solvers.parallel import executor
+from .solvers.result import Progress, SolveOptions, SolveResult
+from .whatif.explain import explain_unserved
+from .whatif.offer import Offers, offers
+from .whatif.replan import replan
+from .whatif.sweep import Sweep, run_sweep
+
+
+class Stage(StrEnum):
+    """What a run is doing, for a progress line."""
+
+    SOLVING = "solving"
+    SOLVING_GROUPS = "solving_groups"
+    EXPLAINING = "explaining"
+
+
+class PlanRejected(Exception):
+    """remise's own plan failed the checker: a bug; nothing was written."""
+
+    def __init__(self, violations: list[str], name: str | None = None):
+        self.violations = violations
+        self.name = name
+        super().__init__("\n".join(violations))
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """How to plan a day, beyond the solver's options."""
+
+    greedy: bool = False  # the first-come-first-served baseline instead of CP-SAT
+    explain: bool = True  # name what keeps each `capacity` request out
+    explain_time: float = 30.0
+    processes: int = 1  # local processes for independent groups and blocks
+    cluster: str | None = None  # a Dask scheduler instead of local processes
+    block_size: int = BLOCK_LIMIT
+
+
+@dataclass
+class PlanRun:
+    result: SolveResult
+    changes: list[Change] | None = None  # a re-plan's moves against the published plan
+
+
+@contextmanager
+def workers(cluster: str | None, processes: int) -> Iterator[Executor]:
+    """Local processes, or the Dask cluster; an unreachable cluster is an input error."""
+    try:
+        manager = executor(cluster, processes)
+        pool = manager.__enter__()
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise InputError(f"cannot reach the cluster at {cluster}: {exc}") from None
+    try:
+        yield pool
+    finally:
+        manager.__exit__(None, None, None)
+
+
+def _noop(stage: Stage) -> None:
+    pass
+
+
+def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings = PlanSettings(), *,
+              previous: Plan | None = None, progress: Progress | None = None,
+              stage: Callable[[Stage], None] = _noop) -> PlanRun:
+    """Solve, explain and check one day: the one path every planning command takes."""
+    screening = screen(scenario)
+    stage(Stage.SOLVING)
+    parallel = not settings.greedy and (settings.processes > 1 or settings.cluster) and (
+        len(scenario.requests) > settings.block_size or len(components(scenario)) > 1)
+    moved = None
+    if previous is not None:
+        result, moved = replan(scenario, previous, options, screening=screening, progress=progress)
+    elif settings.greedy:
+        result = solve_greedy(scenario, screening, options)
+    elif parallel:
+        stage(Stage.SOLVING_GROUPS)
+        with workers(settings.cluster, settings.processes) as pool:
+            result = plan_day(scenario, options, pool, settings.block_size, settings.processes, screening=screening)
+    else:
+        result = solve(scenario, options, progress=progress, screening=screening)
+    if settings.explain:
+        stage(Stage.EXPLAINING)
+        # Displacement re-solves compare against an optimum: meaningless for greedy.
+        result.plan = explain_unserved(
+            scenario, screening, result.plan, budget=settings.explain_time, workers=options.workers,
+            seed=options.seed, solve_checks=not settings.greedy,
+        )
+    report = check_plan(scenario, result.plan)
+    if not report.ok:
+        raise PlanRejected(report.violations, scenario.name)
+    return PlanRun(result, moved)
+
+
+def write_plan_folder(target: Path, force: bool, scenario: Scenario, run: PlanRun, lang: str = "fr") -> None:
+    """Publish the plan folder, report included, whole or not at all."""
+    def write(folder: Path) -> None:
+        write_plan_files(folder, scenario, run.result, run.changes)
+        write_report(folder, lang)
+
+    publish_folder(target, force, write)
+
+
+def publish_folder(target: Path, force: bool, write: Callable[[Path], None]) -> None:
+    """Publish a folder; one that exists (without force) or cannot be written is an input error."""
+    try:
+        publish(target, force, write)
+    except OutputExists as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc}") from None
+
+
+def refuse_existing(target: Path, force: bool) -> None:
+    """Before any work: an existing output folder without --force stops the run."""
+    if target.exists() and not force:
+        raise InputError(f"{target} already exists; use --force to replace it.")
+
+
+def read_previous(folder: Path) -> Plan:
+    try:
+        return read_plan(folder)
+    except ValueError as exc:
+        raise InputError(f"{folder}: not a readable plan folder: {exc}") from None
+
+
+# --------------------------------------------------------------------------- offer
+
+
+@dataclass
+class OfferRun:
+    request: Request
+    offers: Offers
+
+
+def offer(scenario: Scenario, plan_dir: Path, request: Request, top: int) -> OfferRun:
+    """Options for one new request beside a plan folder's plan, which must pass the checker."""
+    current = read_previous(plan_dir)
+    fixed = check_plan(scenario, current)
+    if not fixed.ok:
+        examples = "\n".join(f"  {v}" for v in fixed.violations[:5])
+        raise InputError(f"{plan_dir} is not a valid plan for this scenario ({len(fixed.violations)} violation(s)),"
+                         f" e.g.:\n{examples}")
+    return OfferRun(request, offers(scenario, current, request, top))
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def existing_plan(path: Path) -> Candidate:
+    try:
+        return Candidate(name="", source=path, folder=read_folder(path))
+    except NotAPlanFolder as exc:
+        raise InputError(f"Not a plan folder: {exc}") from None
+
+
+def compare(candidates: list[Candidate], target: Path, force: bool, options: SolveOptions, lang: str = "fr",
+            stage: Callable[[str], None] = lambda name: None) -> list[str]:
+    """Plan each scenario not yet planned, then write the comparison folder; returns the answers."""
+    for candidate in candidates:
+        if candidate.scenario is None:
+            continue
+        stage(candidate.name)
+        candidate.result = make_plan(candidate.scenario, options, PlanSettings(explain=False)).result
+    said: list[str] = []
+
+    def write(folder: Path) -> None:
+        for candidate in candidates:
+            if candidate.scenario is None:
+                continue
+            plan_dir = folder / "plans" / candidate.name
+            plan_dir.mkdir(parents=True)
+            write_plan_files(plan_dir, candidate.scenario, candidate.result)
+            write_report(plan_dir, lang)
+            candidate.folder = read_folder(plan_dir)
+            candidate.link = f"plans/{candidate.name}/report.html"
+        said[:] = write_comparison(folder, target, candidates, lang)
+
+    publish_folder(target, force, write)
+    return said
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def sweep(scenario: Scenario, ranges: dict[str, range], target_share: float, options: SolveOptions, target: Path,
+          force: bool, processes: int = 2, cluster: str | None = None, all_levels: bool = False) -> Sweep:
+    """Plan every roster in the ranges and write sweep.csv and sweep.html."""
+    with workers(cluster, processes) as pool:
+        result = run_sweep(scenario, ranges, target_share, options, pool, all_levels)
+
+    def write(folder: Path) -> None:
+        write_sweep_csv(result, folder / SWEEP_CSV)
+        write_sweep_html(result, folder / SWEEP_HTML, scenario.name)
+
+    publish_folder(target, force, write)
+    return result

@@ -1,0 +1,125 @@
+"""Independent parts of a day: stations linked by a request or by a person.
+
+Requests only ever compete for resources of the stations they list, and a person
+links the stations of all their requests (rule 7). Stations in different
+components share nothing, so each component is planned on its own, in
+parallel, and the plans are joined. Sums (served, officers, preference) add up;
+`balance`, a maximum, is settled in a second round when a level follows it: each
+part is re-solved with its busiest officer capped at the day's maximum instead
+of its own, so later levels may use that slack as a single solve would.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Executor
+from dataclasses import replace
+
+from ..core.codes import SENSE, Level
+from ..plan.levels import plan_levels
+from ..plan.rows import Plan
+from ..scenario.schema import Scenario
+from .cpsat import solve
+from .result import LevelResult, SolveOptions, SolveResult, Status
+
+
+def components(scenario: Scenario) -> list[list[str]]:
+    """Groups of station ids that share a request or a person, in scenario order."""
+    parent = {s.id: s.id for s in scenario.stations}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    first_station_of: dict[str, str] = {}
+    for request in scenario.requests:
+        for station in request.stations[1:]:
+            union(request.stations[0], station)
+        if request.stations:
+            for person in (request.seller, request.buyer):
+                if person in first_station_of:
+                    union(first_station_of[person], request.stations[0])
+                else:
+                    first_station_of[person] = request.stations[0]
+    groups: dict[str, list[str]] = {}
+    for station in scenario.stations:
+        groups.setdefault(find(station.id), []).append(station.id)
+    return list(groups.values())
+
+
+def part_of(scenario: Scenario, stations: list[str], include_stationless: bool = False) -> Scenario:
+    """The sub-day of some stations: their places, officers and requests."""
+    keep = set(stations)
+    requests = [
+        r for r in scenario.requests
+        if (r.stations and r.stations[0] in keep) or (include_stationless and not r.stations)
+    ]
+    return scenario.part(keep, requests)
+
+
+def solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, start: Plan | None,
+                deadline: float | None = None) -> SolveResult:
+    """Runs in a worker process: rebuilds the part from plain data and solves it.
+
+    `deadline` (wall clock, `time.time()`) cuts the part's budget when it starts
+    late, so a day in blocks ends on time however the blocks were scheduled; on a
+    cluster this assumes the machines' clocks agree (NTP).
+    """
+    scenario = Scenario.model_validate(data)
+    if deadline is not None and not options.deterministic:
+        left = max(0.2, deadline - time.time())
+        if left < options.time_limit:
+            options = replace(options, time_limit=left)
+    return solve(scenario, options, busiest_cap=busiest_cap, start=start)
+
+
+def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor | None = None) -> SolveResult:
+    """Plan each component apart (in `pool` if given) and join the plans."""
+    groups = components(scenario)
+    if len(groups) <= 1 or pool is None:
+        return solve(scenario, options)
+    started = time.monotonic()
+    parts = [part_of(scenario, group, include_stationless=(i == 0)) for i, group in enumerate(groups)]
+    parts = [p for p in parts if p.requests or p.officers]
+    order = list(scenario.policy.objective)
+    second_round = Level.BALANCE in order and order[-1] != Level.BALANCE and len(parts) > 1
+    total = max(1, sum(len(p.requests) for p in parts))
+    first_share = 2 / 3 if second_round else 1.0
+
+    def run(cap: int | None, share: float, starts: list[Plan | None]) -> list[SolveResult]:
+        futures = []
+        for part, start in zip(parts, starts):
+            budget = max(1.0, options.time_limit * share * min(1.0, 2 * len(part.requests) / total))
+            part_options = replace(options, time_limit=budget)
+            futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, cap, start))
+        return [f.result() for f in futures]
+
+    results = run(None, first_share, [None] * len(parts))
+    first_round = results
+    if second_round:
+        # Each first-round plan meets the day's cap, so it is the second round's start.
+        cap = max(plan_levels(part, r.plan)[Level.BALANCE] for part, r in zip(parts, results))
+        results = run(cap, 1 - first_share, [r.plan for r in results])
+    plan = Plan(
+        [h for r in results for h in r.plan.handovers],
+        [u for r in results for u in r.plan.unserved],
+    ).sorted()
+    values = plan_levels(scenario, plan)
+    levels = []
+    for name in order:
+        source = first_round if name == Level.BALANCE else results  # balance was settled in round one
+        per_part = [next((lv for lv in r.levels if lv.name == name), None) for r in source]
+        known = [lv for lv in per_part if lv is not None]
+        if name == Level.BALANCE:
+            bound = max((lv.bound for lv in known), default=0)
+        else:
+            bound = sum(lv.bound for lv in known)
+        status = Status.OPTIMAL if all(lv.status == Status.OPTIMAL for lv in known) else Status.FEASIBLE
+        seconds = sum(lv.seconds for lv in known)
+        levels.append(LevelResult(name, SENSE[name], values[name], bound, status, seconds))
+    return SolveResult(plan, levels, time.monotonic() - started, options, solver="cp-sat (decomposed)")

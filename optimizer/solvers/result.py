@@ -1,0 +1,75 @@
+"""What every solver returns, and the options it was given: one home for both.
+
+No solver is imported here, so the plan folder and the reports can read a result
+without loading OR-Tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
+from typing import Callable
+
+from ..core.codes import Sense
+from ..plan.rows import Plan
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"  # proven
+    FEASIBLE = "feasible"  # a plan, not proven optimal
+    UNKNOWN = "unknown"  # no solution within the budget: the previous level's plan is kept
+    HEURISTIC = "heuristic"  # greedy: proves nothing
+    FIXED = "fixed"  # settled by an earlier round (balance in a decomposed solve)
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float = 60.0  # seconds for all levels together
+    workers: int = 8  # CP-SAT portfolio size; 8 beats 2 even on 2 cores (LP workers)
+    seed: int = 0
+    deterministic: bool = False
+    log: bool = False
+
+
+@dataclass
+class LevelResult:
+    name: str
+    sense: Sense
+    value: int
+    bound: int
+    status: Status
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        """Relative distance between value and bound, as CP-SAT reports it (0 when proven)."""
+        if self.value == self.bound:
+            return 0.0
+        return abs(self.bound - self.value) / max(1, abs(self.value))
+
+
+@dataclass
+class SolveResult:
+    plan: Plan
+    levels: list[LevelResult] = field(default_factory=list)
+    seconds: float = 0.0
+    options: SolveOptions = field(default_factory=SolveOptions)
+    solver: str = "cp-sat"
+
+    @property
+    def status(self) -> str:
+        if all(level.status == Status.OPTIMAL for level in self.levels):
+            return Status.OPTIMAL
+        return Status.FEASIBLE
+
+
+Progress = Callable[[str, float, float, float], None]  # level, best, bound, elapsed seconds
+
+
+def solver_version() -> str:
+    """The OR-Tools release, read from the installed package without importing it."""
+    try:
+        return f"ortools {version('ortools')}"
+    except PackageNotFoundError:
+        return "ortools (unknown version)"
