@@ -24,7 +24,8 @@ from optimizer.solvers.bound import served_bound  # noqa: E402
 from optimizer.scenario.generate import generate  # noqa: E402
 from optimizer.scenario.schema import Scenario  # noqa: E402
 from optimizer.screening import screen  # noqa: E402
-from optimizer.solvers.cpsat import SolveOptions, solve  # noqa: E402
+from optimizer.solvers.cpsat import solve  # noqa: E402
+from optimizer.solvers.result import SolveOptions  # noqa: E402
 
 DAYS = [  # (label, stations, requests, seed)
     ("pilot", 3, 60, 1), ("pilot", 3, 60, 2), ("pilot", 3, 60, 3),

@@ -71,9 +71,9 @@ def _run_one(path: str, solver: str, time_limit: float, workers: int, seed: int,
     from optimizer.solvers.greedy import solve_greedy
     from optimizer.scenario.loading import load_scenario
     from optimizer.screening import screen
-    from optimizer.solvers.decompose import plan_day
+    from optimizer.solvers.day import plan_day
     from optimizer.solvers.parallel import executor
-    from optimizer.solvers.cpsat import SolveOptions
+    from optimizer.solvers.result import SolveOptions
 
     row: dict[str, Any] = {}
     started = time.monotonic()

@@ -106,3 +106,20 @@ def screen(scenario: Scenario) -> Screening:
         else:
             result.unserved[request.id] = (Reason.NO_FEASIBLE_SLOT, why)
     return result
+
+
+def supervisable_minutes(scenario: Scenario, officer_id: str) -> int:
+    """Minutes an officer could supervise: on duty while the station is open, up to the cap."""
+    officer = scenario.officer_by_id[officer_id]
+    station = scenario.station_by_id[officer.station]
+    open_minutes = sum(e - s for s, e in intersect(station.hours, [officer.on_duty]))
+    return min(open_minutes, scenario.supervision_cap(officer))
+
+
+def first_choice_demand(scenario: Scenario, screening: Screening) -> dict[str, int]:
+    """Handover minutes asked of each station by the plannable requests that list it first."""
+    demand: dict[str, int] = {}
+    for rid, options in screening.options.items():
+        station = options[0].station
+        demand[station] = demand.get(station, 0) + scenario.minutes(scenario.request_by_id[rid])
+    return demand

@@ -157,3 +157,16 @@ def test_validate_default_scenario_exits_0(monkeypatch):
     result = run("validate")
     assert result.exit_code == 0, result.output
     assert "paris-pilot" in result.output
+
+
+def test_validate_says_in_words_why_a_request_cannot_be_planned(tmp_path):
+    # tiny.yaml: r4 is a knife (the charter's reason is quoted); a copy moves r1's window
+    # to 06:00-07:00, when st-a is closed, so screening explains it per station.
+    text = TINY.read_text(encoding="utf-8").replace('windows: ["10:00-11:00"]', 'windows: ["06:00-07:00"]', 1)
+    scenario = tmp_path / "closed.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(scenario)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "objets tranchants" in result.output
+    assert "no 15-minute slot in the windows (06:00-07:00) within the hours of st-a" in result.output
+    assert "Finding(" not in result.output

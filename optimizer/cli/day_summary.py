@@ -1,24 +1,19 @@
-"""What `remise validate` tells a planner about a day before anything is solved."""
+"""What `remise validate` prints about a day before anything is solved (the figures come
+from `screening.py`; this module only lays them out)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..core.times import format_range, intersect
+from ..core.i18n import language
+from ..core.sentences import detail
+from ..core.times import format_range
 from ..scenario.schema import Scenario
-from ..screening import Screening
-
-
-def supervisable_minutes(scenario: Scenario, officer_id: str) -> int:
-    """Minutes an officer could supervise: on duty while the station is open, up to the cap."""
-    officer = scenario.officer_by_id[officer_id]
-    station = scenario.station_by_id[officer.station]
-    open_minutes = sum(e - s for s, e in intersect(station.hours, [officer.on_duty]))
-    return min(open_minutes, scenario.supervision_cap(officer))
+from ..screening import Screening, first_choice_demand, supervisable_minutes
 
 
 class PlainTable(Table):
@@ -67,20 +62,19 @@ def print_summary(console: Console, scenario: Scenario, screening: Screening, so
         categories.add_row(name, place, str(count), str(minutes[name]) if minutes[name] else "—")
     console.print(categories)
 
-    demand: dict[str, int] = defaultdict(int)
-    for rid, options in screening.options.items():
-        demand[options[0].station] += scenario.minutes(scenario.request_by_id[rid])
+    demand = first_choice_demand(scenario, screening)
     balance = _table("Demand against supervision capacity (first acceptable station)", ("station", "demand minutes", "supervisable minutes", "ratio"))
     for s in scenario.stations:
         capacity = sum(supervisable_minutes(scenario, o.id) for o in scenario.officers_at(s.id))
-        ratio = f"{demand[s.id] / capacity:.2f}" if capacity else "—"
-        balance.add_row(s.id, str(demand[s.id]), str(capacity), ratio)
+        ratio = f"{demand.get(s.id, 0) / capacity:.2f}" if capacity else "—"
+        balance.add_row(s.id, str(demand.get(s.id, 0)), str(capacity), ratio)
     console.print(balance)
 
     plannable = len(screening.options)
     console.print(f"{len(scenario.requests)} requests: {plannable} can be planned, {len(screening.unserved)} cannot.")
     if screening.unserved:
         findings = _table("Screening", ("request", "reason", "detail"))
-        for rid, (reason, detail) in screening.unserved.items():
-            findings.add_row(rid, reason, detail)
+        for rid, (reason, why) in screening.unserved.items():
+            with language("en"):
+                findings.add_row(rid, reason, detail(why))
         console.print(findings)
