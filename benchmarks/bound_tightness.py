@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from optimizer.solvers.bound import served_bound  # noqa: E402
 from optimizer.scenario.generate import generate  # noqa: E402
 from optimizer.scenario.schema import Scenario  # noqa: E402
 from optimizer.screening import screen  # noqa: E402
+from optimizer.solvers.bound import served_bound  # noqa: E402
 from optimizer.solvers.cpsat import solve  # noqa: E402
 from optimizer.solvers.result import SolveOptions  # noqa: E402
 

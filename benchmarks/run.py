@@ -68,10 +68,10 @@ COLUMNS = [
 def _run_one(path: str, solver: str, time_limit: float, workers: int, seed: int, check: bool) -> dict[str, Any]:
     """Load, screen, solve and check one scenario; runs in a fresh process."""
     from optimizer.check import check_plan
-    from optimizer.solvers.greedy import solve_greedy
     from optimizer.scenario.loading import load_scenario
     from optimizer.screening import screen
     from optimizer.solvers.day import plan_day
+    from optimizer.solvers.greedy import solve_greedy
     from optimizer.solvers.parallel import executor
     from optimizer.solvers.result import SolveOptions
 

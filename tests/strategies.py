@@ -31,7 +31,7 @@ def time_range(draw, earliest=8 * 60, latest=19 * 60, min_len=15, max_len=240):
 @st.composite
 def scenario_dicts(draw, max_requests=6):
     n_stations = draw(st.integers(1, 2))
-    stations, places = [], 0
+    stations = []
     for s in range(n_stations):
         rooms = [f"s{s}-room-{i}" for i in range(draw(st.sampled_from([1, 2, 1, 0])))]
         bays = [f"s{s}-bay-{i}" for i in range(draw(st.sampled_from([1, 2, 0])))]
