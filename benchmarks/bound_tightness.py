@@ -1,4 +1,4 @@
-"""How far the LP bound (`optimizer/bound.py`) lies above the best plan, on days one model can settle.
+"""How far the LP bound (`optimizer/solvers/bound.py`) lies above the best plan, on days one model can settle.
 
     python benchmarks/bound_tightness.py                  # pilot seeds 1-3, and 100 / 150 / 300 requests
     python benchmarks/bound_tightness.py --time-limit 60
