@@ -414,7 +414,7 @@ def _people(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
 
 
 def _locks(scenario: Scenario, plan: Plan, out: list[str]) -> None:
-    """Rule 8: a locked request is planned exactly as locked."""
+    """Rule 8: a locked request is planned exactly as locked (a partial lock: its station and start)."""
     rows: dict[str, list[Handover]] = defaultdict(list)
     for h in plan.handovers:
         rows[h.request_id].append(h)
@@ -423,10 +423,10 @@ def _locks(scenario: Scenario, plan: Plan, out: list[str]) -> None:
         if lock is None:
             continue
         if not rows[request.id]:
-            out.append(
-                f"Locked request '{request.id}' is not planned; it is locked at '{lock.station}', place"
-                f" '{lock.place}', officer '{lock.officer}', {_t(lock.start)}."
-            )
+            named = "".join(f", {what} '{value}'" for what, value in (("place", lock.place), ("officer", lock.officer))
+                            if value is not None)
+            out.append(f"Locked request '{request.id}' is not planned; it is locked at '{lock.station}'{named},"
+                       f" {_t(lock.start)}.")
             continue
         for h in rows[request.id]:
             for name, planned, locked in (
@@ -435,7 +435,7 @@ def _locks(scenario: Scenario, plan: Plan, out: list[str]) -> None:
                 ("officer", h.officer, lock.officer),
                 ("start", _t(h.start), _t(lock.start)),
             ):
-                if planned != locked:
+                if locked is not None and planned != locked:
                     out.append(f"Locked request '{request.id}' is planned with {name} '{planned}', but is locked to '{locked}'.")
 
 

@@ -177,8 +177,8 @@ BAD_INPUTS = [
     case(drop("requests.0.windows"), "request 'r1'", "windows", "missing-request-windows"),
     case(drop("requests.0.seller"), "request 'r1'", "seller", "missing-request-seller"),
     case(drop("requests.0.buyer"), "request 'r1'", "buyer", "missing-request-buyer"),
-    # a lock needs all four of station, place, officer and start
-    case(edits(lock_r1(), drop("requests.0.locked.officer")), "request 'r1'", "locked.officer", "lock-without-officer"),
+    # a lock needs its station and its start (place and officer may be left to the plan)
+    case(edits(lock_r1(), drop("requests.0.locked.start")), "request 'r1'", "locked.start", "lock-without-start"),
     # ---- times
     # 25:00 is not a time of the day
     case(put("stations.0.hours", ["10:00-12:00", "14:00-25:00"]), "station 'st-a'", "hours[1]", "hour-25"),
@@ -330,10 +330,10 @@ BAD_INPUTS = [
     case(put("requests", "requests.csv"), "request 'r1'", "prioriy", "csv-unknown-column", file="requests.csv",
          files={"requests.csv": REQUESTS_CSV_HEADER.replace("priority", "prioriy")
                 + "r1,phone,st-a|st-b,10:00-12:00,u-1,u-2,1,,,,\n"}),
-    # locked_officer left empty while the other locked_* cells are filled
-    case(put("requests", "requests.csv"), "request 'r1'", "locked_officer", "csv-lock-partly-filled",
+    # locked_start left empty while the other locked_* cells are filled
+    case(put("requests", "requests.csv"), "request 'r1'", "locked_start", "csv-lock-without-start",
          file="requests.csv",
-         files={"requests.csv": REQUESTS_CSV_HEADER + "r1,phone,st-a|st-b,10:00-12:00,u-1,u-2,,st-a,a-room,,10:30\n"}),
+         files={"requests.csv": REQUESTS_CSV_HEADER + "r1,phone,st-a|st-b,10:00-12:00,u-1,u-2,,st-a,a-room,bob,\n"}),
 ]
 
 
@@ -765,3 +765,18 @@ def test_a_party_may_be_both_seller_and_buyer(tmp_path):
                                     " windows: ['10:00-12:00'], seller: u-same, buyer: u-same}", 1)
     scenario, _ = load_scenario(write(tmp_path / "self.yaml", text))
     assert scenario.request_by_id["r-self"].seller == scenario.request_by_id["r-self"].buyer
+
+
+def test_a_partial_lock_is_read_from_yaml_and_csv(tmp_path: Path) -> None:
+    # A booking promises a station and a start; the place and the officer are left to the plan.
+    data = tiny()
+    put("requests.0.locked", {"station": "st-a", "start": "10:30"})(data)
+    from_yaml = load(write(tmp_path / "yaml.yaml", data)).request_by_id["r1"].locked
+    assert (from_yaml.station, from_yaml.start, from_yaml.place, from_yaml.officer) == ("st-a", 630, None, None)
+    data = tiny()
+    data["requests"] = "requests.csv"
+    (tmp_path / "requests.csv").write_text(
+        REQUESTS_CSV_HEADER + "r1,phone,st-a|st-b,10:00-12:00,u-1,u-2,,st-a,,,10:30\n"
+        "r2,phone,st-a,10:00-12:00,u-3,u-4,,,,,\n", encoding="utf-8")
+    from_csv = load(write(tmp_path / "csv.yaml", data)).request_by_id
+    assert from_csv["r1"].locked == from_yaml and from_csv["r2"].locked is None

@@ -25,15 +25,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from builders import day, lock, officer, request, station
 from conftest import FAST, english
+from typer.testing import CliRunner
 
 from optimizer.check import check_plan
+from optimizer.cli import app
 from optimizer.core.times import format_time
 from optimizer.plan.rows import Handover, Unserved
 from optimizer.scenario.loading import load_scenario
 from optimizer.scenario.schema import Scenario
 from optimizer.solvers.cpsat import solve
+from optimizer.solvers.greedy import solve_greedy
 from optimizer.solvers.result import SolveOptions, SolveResult
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -617,6 +621,59 @@ def test_rule8_locked_request_holds_the_only_place(window, start):
         # alice is free at 10:15, so she takes r2 too: officers 1, balance 30.
         assert o.where("r2") == ("st-a", "room-1", "alice", "10:20")
         assert o.levels == levels(2, 1, 30, 0)
+
+
+def partial(station: str, start: str) -> dict:
+    """A booking's lock: the parties were promised a station and a start, nothing more."""
+    return {"station": station, "start": start}
+
+
+def test_rule8_partial_lock_keeps_station_and_start_and_chooses_place_and_officer():
+    # r1 is promised st-a at 10:30; the plan picks the room and the officer. r2 could have
+    # taken 10:30 in the only room but must go elsewhere in its window: 10:00.
+    o = solve_checked(day(
+        [request("r1", windows=["10:00-12:00"], locked=partial("st-a", "10:30")),
+         request("r2", windows=["10:00-10:45"])],
+        officers=[officer("alice"), officer("bob")],
+    ))
+    assert o.where("r1")[0] == "st-a" and o.where("r1")[3] == "10:30"
+    assert o.where("r1")[1] == "room-1" and o.where("r1")[2] in ("alice", "bob")
+    assert o.where("r2")[3] == "10:00"
+
+
+def test_rule8_partial_locks_needing_a_search_are_kept():
+    # Promised together at 10:00: a phone and a car. Only alice drives, so the phone must
+    # go to bob; taking the first able officer in order (alice) would strand the car.
+    scenario = day(
+        [request("p1", windows=["10:00-11:00"], locked=partial("st-a", "10:00")),
+         request("c1", "car", windows=["10:00-11:00"], locked=partial("st-a", "10:00"))],
+        stations=[station(bays=["bay-1"])],
+        officers=[officer("alice"), officer("bob", skills=())],
+    )
+    o = solve_checked(scenario)
+    assert o.where("c1")[2] == "alice" and o.where("p1")[2] == "bob"
+    greedy = solve_greedy(scenario)
+    assert check_plan(scenario, greedy.plan).ok
+    assert {h.request_id for h in greedy.plan.handovers} == {"p1", "c1"}
+
+
+def test_rule8_partial_locks_that_cannot_all_be_kept_are_an_input_error(tmp_path):
+    # Three phones promised at 10:00 at a station with two rooms: no plan keeps all three.
+    data = {
+        "name": "overbooked", "date": "2026-12-01",
+        "policy": {"categories": {"phone": {"place": "room", "minutes": 15}}},
+        "stations": [station(rooms=["room-1", "room-2"])],
+        "officers": [officer(f"o{i}") for i in range(3)],
+        "requests": [request(f"p{i}", locked=partial("st-a", "10:00")) for i in range(3)],
+    }
+    path = tmp_path / "overbooked.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    for solver in ("cp-sat", "greedy"):
+        result = CliRunner().invoke(app, ["plan", str(path), "--out", str(tmp_path / solver), "--solver", solver,
+                                          "--time-limit", "5", "--workers", "1", "--no-explain"])
+        assert result.exit_code == 2, result.output
+        assert "'p0', 'p1', 'p2' cannot all be kept" in result.output
+        assert not (tmp_path / solver).exists()
 
 
 # =========================================================================== objective

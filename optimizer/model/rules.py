@@ -49,14 +49,16 @@ def decisions(d: Draft) -> None:
 
 
 def locks(d: Draft) -> None:
-    """A locked request is planned exactly as confirmed."""
+    """A locked request is planned exactly as confirmed: its station and start, and its
+    officer (and place, see `_pinned_places`) when the lock names them."""
     for r in d.requests:
         if r.locked is None:
             continue
         lock = r.locked
         d.model.Add(d.v.served[r.id] == 1)
         d.model.Add(d.v.at[r.id, lock.station] == 1)
-        d.model.Add(d.v.by[r.id, lock.officer] == 1)
+        if lock.officer is not None:
+            d.model.Add(d.v.by[r.id, lock.officer] == 1)
         d.model.Add(d.v.slot[r.id] == lock.start // d.policy.slot_minutes)
 
 
@@ -88,7 +90,7 @@ def _pinned_places(d: Draft, station_id, places, members) -> None:
     for r, at in members:
         lits = []
         for place in places:
-            if r.locked is not None and r.locked.place != place.id:
+            if r.locked is not None and r.locked.place is not None and r.locked.place != place.id:
                 continue
             on = m.NewBoolVar(f"on[{r.id},{place.id}]")
             d.v.on[r.id, place.id] = on

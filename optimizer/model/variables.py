@@ -80,7 +80,8 @@ class Draft:
         self.previous = {rid: h for rid, h in (previous or {}).items() if rid in screening.options}
         # (station, kind) groups where a lock or a published appointment names a place.
         self.pinned = {
-            scenario.place_index[r.locked.place] for r in self.requests if r.locked is not None
+            scenario.place_index[r.locked.place] for r in self.requests
+            if r.locked is not None and r.locked.place is not None
         } | {scenario.place_index[h.place] for h in self.previous.values() if h.place in scenario.place_index}
 
     def start(self, rid: str) -> cp_model.LinearExprT:

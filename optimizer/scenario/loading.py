@@ -27,6 +27,7 @@ SECTIONS = {"stations": Station, "officers": Officer, "requests": Request}
 TOP_KEYS = {"name", "date", "extends", "policy", "stations", "officers", "requests", "remove"}
 CSV_LIST_FIELDS = {"stations", "windows", "skills", "hours", "rooms", "bays"}
 LOCK_COLUMNS = {f"locked_{k}": k for k in Lock.model_fields}
+LOCK_REQUIRED = ("station", "start")  # a partial lock leaves the place and the officer to the plan
 
 
 @dataclass
@@ -150,10 +151,12 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
             else:
                 data[column] = cell
         if lock:
-            if len(lock) != len(LOCK_COLUMNS):
-                missing = sorted(f"locked_{k}" for k in LOCK_COLUMNS.values() if k not in lock)
+            missing = sorted(f"locked_{k}" for k in LOCK_REQUIRED if k not in lock)
+            if missing:
                 entry = f"{SINGULAR[section]} '{data['id']}' (row {number})" if data.get("id") else f"row {number}"
-                problems.append(Problem(file, entry, missing[0], "locked_* columns must be all four or none"))
+                problems.append(Problem(file, entry, missing[0],
+                                        "a lock needs locked_station and locked_start (locked_place and"
+                                        " locked_officer are optional)"))
                 continue
             data["locked"] = lock
         entries.append(RawEntry(LineDict(data), origin))

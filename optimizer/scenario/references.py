@@ -83,18 +83,28 @@ def lock_problems(scenario: Scenario, request: Request) -> list[tuple[str, str]]
         return [("locked.station", f"unknown or removed station '{lock.station}'")]
     if lock.station not in request.stations:
         out.append(("locked.station", f"station '{lock.station}' is not one of the request's stations"))
-    place = scenario.place_index.get(lock.place)
-    if place is None:
+    place = scenario.place_index.get(lock.place) if lock.place is not None else None
+    if lock.place is None:
+        if not station.places(category.place):
+            out.append(("locked.station", f"station '{lock.station}' has no {category.place}"))
+    elif place is None:
         out.append(("locked.place", f"unknown or removed place '{lock.place}'"))
     elif place[0] != lock.station:
         out.append(("locked.place", f"place '{lock.place}' is at station '{place[0]}', not '{lock.station}'"))
     elif place[1] != category.place:
         out.append(("locked.place", f"place '{lock.place}' is a {place[1]}, category '{request.category}' needs a {category.place}"))
-    officer = scenario.officer_by_id.get(lock.officer)
+    officer = scenario.officer_by_id.get(lock.officer) if lock.officer is not None else None
     minutes = scenario.minutes(request)
     start, end = lock.start, lock.start + minutes
     span = f"{format_time(start)}-{format_time(end)}" if end <= 1440 else f"{format_time(start)}+{minutes}min"
-    if officer is None:
+    if lock.officer is None:
+        able = [o for o in scenario.officers_at(lock.station)
+                if (not category.skill or category.skill in o.skills) and contains([o.on_duty], start, end)
+                and minutes <= scenario.supervision_cap(o)]
+        if not able:
+            out.append(("locked.start", f"no officer at '{lock.station}' can supervise {span}"
+                        f"{f' with skill {category.skill!r}' if category.skill else ''}"))
+    elif officer is None:
         out.append(("locked.officer", f"unknown or removed officer '{lock.officer}'"))
     else:
         if officer.station != lock.station:
@@ -140,9 +150,11 @@ def _locks_together(scenario: Scenario, origins: Origins) -> list[Problem]:
 
     for a, b in combinations(locked, 2):
         (sa, ea), (sb, eb) = span[a.id], span[b.id]
-        if a.locked.place == b.locked.place and sa < eb + policy.turnover_minutes and sb < ea + policy.turnover_minutes:
+        if a.locked.place is not None and a.locked.place == b.locked.place \
+                and sa < eb + policy.turnover_minutes and sb < ea + policy.turnover_minutes:
             together([a.id, b.id], f"overlap on place '{a.locked.place}' (turnover included)")
-        if a.locked.officer == b.locked.officer and sa < eb and sb < ea and "room" in (kind[a.id], kind[b.id]):
+        if a.locked.officer is not None and a.locked.officer == b.locked.officer \
+                and sa < eb and sb < ea and "room" in (kind[a.id], kind[b.id]):
             together([a.id, b.id], f"overlap for officer '{a.locked.officer}' during a room handover")
         people = {a.seller, a.buyer} & {b.seller, b.buyer}
         for person in sorted(people):
@@ -154,7 +166,8 @@ def _locks_together(scenario: Scenario, origins: Origins) -> list[Problem]:
     by_officer: dict[str, list[Request]] = defaultdict(list)
     by_station: dict[str, list[Request]] = defaultdict(list)
     for r in locked:
-        by_officer[r.locked.officer].append(r)
+        if r.locked.officer is not None:
+            by_officer[r.locked.officer].append(r)
         by_station[r.locked.station].append(r)
     for officer_id, requests in by_officer.items():
         officer = scenario.officer_by_id[officer_id]

@@ -162,10 +162,17 @@ class Officer(Strict):
 
 
 class Lock(Strict):
+    """A confirmed appointment. Station and start are what the parties were promised; a lock
+    without `place` and `officer` (a booking) leaves them to the plan."""
+
     station: Id
-    place: Id
-    officer: Id
+    place: Id | None = None
+    officer: Id | None = None
     start: TimeOfDay
+
+    @property
+    def partial(self) -> bool:
+        return self.place is None or self.officer is None
 
 
 class Request(Strict):

@@ -22,6 +22,7 @@ from ..scenario.schema import Scenario
 from ..screening import Screening, screen
 from .greedy import best_greedy
 from .hints import hint_from, hint_from_plan
+from .locks import locked_plan
 from .placing import assign_places
 from .result import LevelResult, Progress, SolveOptions, SolveResult, Status
 
@@ -77,8 +78,7 @@ def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening,
     for plan in candidates:
         if check_plan(scenario, plan).ok:
             return hint_from_plan(hm, scenario, plan)
-    locked = {r.id: r.locked for r in scenario.requests if r.locked is not None}
-    return hint_from(hm, scenario, locked)
+    return hint_from_plan(hm, scenario, locked_plan(scenario, screening))
 
 
 def _status(code: int) -> Status:
@@ -113,7 +113,7 @@ def solve(
     first_hint = values
     if before:
         # Start from the previous plan where it still fits; locks override it.
-        locked = {r.id: r.locked for r in scenario.requests if r.locked is not None}
+        locked = {h.request_id: h for h in locked_plan(scenario, screening).handovers}
         first_hint = hint_from(hm, scenario, {**before, **locked})
     result = SolveResult(plan=Plan(), options=options)
     deterministic_spent = 0.0

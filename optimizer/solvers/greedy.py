@@ -1,6 +1,7 @@
 """The baseline a naive booking site would be: first come, first served, earliest slot.
 
-Locked requests are booked first, exactly as locked. Then requests are taken in
+Locked requests are booked first, exactly as locked (a partial lock gets its place
+and officer from `locks.py`). Then requests are taken in
 order of `submitted` (those without one last), then by id, and each gets the
 earliest feasible start; ties go to the more preferred station, then to the
 officer listed first in the scenario, then to the place listed first. A request
@@ -29,6 +30,7 @@ from ..plan.occupancy import Occupancy
 from ..plan.rows import Handover, Plan, Unserved
 from ..scenario.schema import Request, Scenario
 from ..screening import Option, Screening, screen
+from .locks import locked_plan
 from .result import LevelResult, SolveOptions, SolveResult, Status
 
 GREEDY_OPTIONS = SolveOptions(time_limit=0.0, workers=1, seed=0, deterministic=True)
@@ -153,10 +155,8 @@ def solve_greedy(
             category=request.category, seller=request.seller, buyer=request.buyer,
         ))
 
-    locked = [r for r in scenario.requests if r.locked is not None and r.id in screening.options]
-    for request in locked:
-        lock = request.locked
-        add(request, lock.station, lock.place, lock.officer, lock.start)
+    for h in locked_plan(scenario, screening).handovers:
+        add(scenario.request_by_id[h.request_id], h.station, h.place, h.officer, h.start)
 
     officer_rank = {o.id: i for i, o in enumerate(scenario.officers)}
     waiting = sorted(
