@@ -4,7 +4,7 @@ consoles, the scenario loading and the exit codes every command shares."""
 
 import typer
 
-from . import generate, planning, reports, whatif
+from . import generate, planning, platform, reports, whatif
 
 app = typer.Typer(
     add_completion=False,
@@ -12,7 +12,7 @@ app = typer.Typer(
     help="remise: plan safe in-person handovers of goods sold online inside police stations.",
     pretty_exceptions_enable=False,
 )
-for group in (planning, whatif, reports, generate):
+for group in (planning, whatif, reports, platform, generate):
     app.add_typer(group.app)
 
 

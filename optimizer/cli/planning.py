@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -21,9 +22,12 @@ from ..runs import (
 )
 from ..scenario.schema import Scenario
 from ..screening import screen
+from ..service.nightly import plan_from_db
+from ..service.queries import day_name
+from ..service.settings import Settings
 from ..solvers.day import BLOCK_LIMIT
 from ..solvers.result import SolveOptions, Status
-from .common import ScenarioArg, err, exits, load, out, say
+from .common import ScenarioArg, err, exits, load, out, say, warn
 from .day_summary import print_summary
 
 app = typer.Typer()
@@ -111,16 +115,38 @@ def plan(
     processes: int = typer.Option(2, "--processes", min=1, help="Local processes for independent groups of stations and for blocks."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) for independent groups of stations."),
     block_size: int = typer.Option(BLOCK_LIMIT, "--block-size", min=100, help="Above this many requests, plan in rounds of small blocks around the plan so far."),
+    database: Optional[str] = typer.Option(None, "--db", help="Plan a day of the booking platform's database instead of a scenario file (with --date)."),
+    day: Optional[datetime] = typer.Option(None, "--date", formats=["%Y-%m-%d"], help="With --db: the day to plan (YYYY-MM-DD)."),
 ) -> None:
     """Plan the day: every request gets a station, place, start and officer, or a reason."""
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    settings = PlanSettings(greedy=solver == Solver.greedy, explain=explain, explain_time=explain_time,
+                            processes=processes, cluster=cluster, block_size=block_size)
+    if database is not None or day is not None:
+        if database is None or day is None or scenario is not None:
+            warn("--db and --date go together, without a scenario file: the day comes from the database.")
+            raise typer.Exit(code=2)
+        with exits():
+            url = Settings.from_env(database).database
+        plan_database_day(url, day.date(), options, settings, out_dir, force)
+        return
     loaded, _ = load(scenario)
     target = out_dir or default_folder(loaded)
     with exits():
         refuse_existing(target, force)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    settings = PlanSettings(greedy=solver == Solver.greedy, explain=explain, explain_time=explain_time,
-                            processes=processes, cluster=cluster, block_size=block_size)
     plan_and_write(loaded, options, settings, target, force)
+
+
+def plan_database_day(url: str, day: date, options: SolveOptions, settings: PlanSettings, out_dir: Optional[Path],
+                      force: bool) -> None:
+    """The nightly plan of a day the platform holds: bookings kept, pending requests decided."""
+    with exits():
+        target = out_dir or Path("reports") / day_name(url, day) / day.isoformat()
+        with err.status("solving…") as status:
+            scenario, run = plan_from_db(url, day, options, settings, target, force, stage=lambda stage: status.update(
+                STAGE_TEXT[stage]))
+    print_result(scenario, run)
+    say(f"Plan written to {target}; the database holds it for {day.isoformat()}")
 
 
 @app.command()

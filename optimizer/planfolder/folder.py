@@ -29,6 +29,7 @@ from ..core.times import format_time, parse_time
 from ..plan.changes import Change
 from ..plan.rows import Handover, Plan, Unserved
 from ..scenario.schema import Scenario
+from ..scenario.writing import write_scenario_file
 from ..scenario.yamltext import load_text_yaml
 from ..solvers.result import SolveResult, solver_version
 from .metrics import OfficerLoad, StationLoad, officer_loads, station_loads
@@ -151,9 +152,7 @@ def dump_scenario(scenario: Scenario, path: Path) -> None:
     Kept in every plan folder so the plan can be checked and reported on later
     even if the source files (parents, CSV sections) have changed since.
     """
-    data = scenario.model_dump(mode="json", exclude_none=True)
-    header = f"# The validated scenario this plan was made from ({input_hash(scenario)}).\n"
-    path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    write_scenario_file(scenario, path, f"The validated scenario this plan was made from ({input_hash(scenario)}).")
 
 
 def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult,

@@ -16,9 +16,10 @@ from ..core.times import format_time
 
 
 @cache
-def environment() -> Environment:
+def environment(package: str = "optimizer.report") -> Environment:
+    """The templates of a package (the reports', or the booking pages'), with words and formats."""
     env = Environment(
-        loader=PackageLoader("optimizer.report", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -32,8 +33,8 @@ def environment() -> Environment:
     return env
 
 
-def render(template: str, **context) -> str:
-    return environment().get_template(template).render(lang=i18n.current(), **context)
+def render(template: str, package: str = "optimizer.report", **context) -> str:
+    return environment(package).get_template(template).render(lang=i18n.current(), **context)
 
 
 def write_page(path: Path, html: str) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from datetime import timezone
 
-from ..core.codes import SENSE, Level, Reason
+from ..core.codes import Level, Reason
 from ..core.findings import FITS_ALONE
 from ..plan.levels import plan_levels
 from ..plan.occupancy import Occupancy
@@ -31,7 +31,7 @@ from ..plan.rows import Handover, Plan, Unserved
 from ..scenario.schema import Request, Scenario
 from ..screening import Option, Screening, screen
 from .locks import locked_plan
-from .result import LevelResult, SolveOptions, SolveResult, Status
+from .result import SolveOptions, SolveResult, unproven_levels
 
 GREEDY_OPTIONS = SolveOptions(time_limit=0.0, workers=1, seed=0, deterministic=True)
 
@@ -107,16 +107,6 @@ def _place_request(book: Occupancy, scenario: Scenario, request: Request, option
     return None
 
 
-def _levels(scenario: Scenario, screening: Screening, plan: Plan, seconds: float) -> list[LevelResult]:
-    """Greedy proves nothing: each level's bound is what is known without search."""
-    values = plan_levels(scenario, plan)
-    bounds = {Level.SERVED: sum(scenario.request_by_id[rid].priority for rid in screening.options)}
-    return [
-        LevelResult(name, SENSE[name], values[name], bounds.get(name, 0), Status.HEURISTIC, seconds if i == 0 else 0.0)
-        for i, name in enumerate(scenario.policy.objective)
-    ]
-
-
 def value_key(scenario: Scenario, screening: Screening):
     """Most valuable first: priority per minute, then the fewest options (hardest to place later)."""
     def key(request: Request) -> tuple:
@@ -177,7 +167,7 @@ def solve_greedy(
     plan = plan.sorted()
     return SolveResult(
         plan=plan,
-        levels=_levels(scenario, screening, plan, seconds),
+        levels=unproven_levels(scenario, screening, plan, seconds),
         seconds=seconds,
         options=options or GREEDY_OPTIONS,
         solver="greedy",

@@ -11,8 +11,11 @@ from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 from typing import Callable
 
-from ..core.codes import Sense
+from ..core.codes import SENSE, Level, Sense
+from ..plan.levels import plan_levels
 from ..plan.rows import Plan
+from ..scenario.schema import Scenario
+from ..screening import Screening
 
 
 class Status(StrEnum):
@@ -62,6 +65,16 @@ class SolveResult:
         if all(level.status == Status.OPTIMAL for level in self.levels):
             return Status.OPTIMAL
         return Status.FEASIBLE
+
+
+def unproven_levels(scenario: Scenario, screening: Screening, plan: Plan, seconds: float = 0.0,
+                    status: Status = Status.HEURISTIC) -> list[LevelResult]:
+    """The levels of a plan nothing proved (greedy's, the platform's as booked): each level's
+    bound is what is known without search (every plannable request served; 0 for the rest)."""
+    values = plan_levels(scenario, plan)
+    bounds = {Level.SERVED: sum(scenario.request_by_id[rid].priority for rid in screening.options)}
+    return [LevelResult(name, SENSE[name], values[name], bounds.get(name, 0), status, seconds if i == 0 else 0.0)
+            for i, name in enumerate(scenario.policy.objective)]
 
 
 Progress = Callable[[str, float, float, float], None]  # level, best, bound, elapsed seconds

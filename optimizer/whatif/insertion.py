@@ -35,18 +35,25 @@ class Candidate:
 
 
 def candidates(scenario: Scenario, occupancy: Occupancy, request: Request,
-               options: list[Option] | None = None) -> list[Candidate]:
-    """Every (station, officer, grid start) the request allows alone, with what blocks it now."""
+               options: list[Option] | None = None, at: tuple[str, int] | None = None) -> list[Candidate]:
+    """Every (station, officer, grid start) the request allows alone, with what blocks it now.
+
+    With `at` (station, start), only that station and start are looked at.
+    """
     if options is None:
         options, _ = screen_request(scenario, request)
     minutes = scenario.minutes(request)
     step = scenario.policy.slot_minutes
     out = []
     for option in options:
+        if at is not None and option.station != at[0]:
+            continue
         for officer_id, spans in option.officer_starts.items():
             officer = scenario.officer_by_id[officer_id]
             load, count = occupancy.minutes(officer_id), occupancy.count(officer_id)
             for first, last in spans:
+                if at is not None:
+                    first, last = max(first, at[1]), min(last, at[1])
                 for start in range(first, last + 1, step):
                     end = start + minutes
                     place = occupancy.first_free_place(option.station, option.kind, start, end)

@@ -37,8 +37,46 @@ class Offers:
     findings: tuple[Finding, ...] = ()
 
 
+def _best(free, minutes: int, occupancy: Occupancy) -> dict[tuple[str, int], Offer]:
+    """One offer per station and start: the first free place, the least loaded free officer."""
+    best: dict[tuple[str, int], Offer] = {}
+    for c in sorted(free, key=lambda c: (c.rank, c.start, occupancy.minutes(c.officer), c.officer)):
+        key = (c.station, c.start)
+        if key not in best:
+            best[key] = Offer(c.station, c.rank, c.start, c.start + minutes, c.place, c.officer)
+    return best
+
+
+def offer_at(scenario: Scenario, plan: Plan, request: Request, station: str, start: int) -> Offer | None:
+    """The slot at exactly this station and start, if it is free beside the plan (a booking)."""
+    options, _ = screen_request(scenario, request)
+    occupancy = Occupancy(scenario, plan)
+    free = [c for c in candidates(scenario, occupancy, request, options, at=(station, start)) if not c.blockers]
+    return next(iter(_best(free, scenario.minutes(request), occupancy).values()), None)
+
+
+SPREAD = 60  # minutes between two offers at one station, while other choices remain
+
+
+def varied(ranked: list[Offer], top: int) -> list[Offer]:
+    """Up to `top` offers that differ: each station's earliest first, then times at least
+    SPREAD minutes from those already chosen there, then the rest; best first as ranked."""
+    chosen: list[Offer] = []
+    passes = [
+        lambda o: all(c.station != o.station for c in chosen),
+        lambda o: all(c.station != o.station or abs(c.start - o.start) >= SPREAD for c in chosen),
+        lambda o: True,
+    ]
+    for keep in passes:
+        for offer in ranked:
+            if len(chosen) < top and offer not in chosen and keep(offer):
+                chosen.append(offer)
+    return sorted(chosen, key=lambda o: (o.rank, o.start))
+
+
 def offers(scenario: Scenario, plan: Plan, request: Request, top: int = 5) -> Offers:
-    """Up to `top` options by station preference then earliest start, or why there is none.
+    """Up to `top` options that differ (stations, times of the day), listed by station preference
+    then start; or why there is none.
 
     One option per station and start: the first free place, and among the free
     officers the one with the fewest supervised minutes so far.
@@ -51,13 +89,8 @@ def offers(scenario: Scenario, plan: Plan, request: Request, top: int = 5) -> Of
         return Offers([], Reason.NO_FEASIBLE_SLOT, why)
     occupancy = Occupancy(scenario, plan)
     free = [c for c in candidates(scenario, occupancy, request, options) if not c.blockers]
-    minutes = scenario.minutes(request)
-    best: dict[tuple[str, int], Offer] = {}
-    for c in sorted(free, key=lambda c: (c.rank, c.start, occupancy.minutes(c.officer), c.officer)):
-        key = (c.station, c.start)
-        if key not in best:
-            best[key] = Offer(c.station, c.rank, c.start, c.start + minutes, c.place, c.officer)
-    ranked = sorted(best.values(), key=lambda o: (o.rank, o.start))[:top]
+    ranked = varied(sorted(_best(free, scenario.minutes(request), occupancy).values(), key=lambda o: (o.rank, o.start)),
+                    top)
     if ranked:
         return Offers(ranked)
     return Offers([], Reason.CAPACITY, tuple(binding_resources(scenario, plan, request, occupancy)))

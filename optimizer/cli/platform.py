@@ -1,0 +1,107 @@
+"""`remise serve` and `remise db ...`: the booking platform and its database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+import typer
+import uvicorn
+
+from ..service.app import create_app
+from ..service.days import load_day
+from ..service.days import purge as purge_days
+from ..service.db.engine import writing
+from ..service.nightly import export_files
+from ..service.settings import Settings
+from .common import exits, load, say
+
+app = typer.Typer()
+db = typer.Typer(help="The booking platform's database: open a day from a scenario, export it back, purge old days.",
+                 no_args_is_help=True)
+app.add_typer(db, name="db")
+
+DbOption = typer.Option(None, "--db", help="Database: a SQLite file or a postgresql+psycopg:// URL "
+                                          "(default: $REMISE_DB, else remise.db).", show_default=False)
+
+
+def _settings(database: Optional[str]) -> Settings:
+    with exits():
+        return Settings.from_env(database)
+
+
+def _load(scenario_path: Path, settings: Settings) -> None:
+    scenario, _ = load(scenario_path)
+    with exits(), writing(settings.database) as session:
+        day, created = load_day(session, scenario)
+        kept = sum(1 for r in day.requests if r.origin != "scenario" and r.status != "cancelled")
+    verb = "opened" if created else "updated"
+    say(f"{scenario.date.isoformat()} {verb} from {scenario_path}: {len(scenario.stations)} stations, "
+        f"{len(scenario.officers)} officers, {len(scenario.requests)} requests of the scenario"
+        + (f", {kept} bookings and requests of the platform kept" if kept else ""))
+
+
+@db.command("load")
+def db_load(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file of the day to open (or update)."),
+    database: Optional[str] = DbOption,
+) -> None:
+    """Open a day for booking from a scenario, or update it (bookings already made are kept)."""
+    _load(scenario, _settings(database))
+
+
+@db.command("export")
+def db_export(
+    day: datetime = typer.Option(..., "--date", formats=["%Y-%m-%d"], help="The day (YYYY-MM-DD)."),
+    out_file: Path = typer.Option(..., "--out", help="Scenario YAML file to write."),
+    database: Optional[str] = DbOption,
+    plan_dir: Optional[Path] = typer.Option(None, "--plan", help="Also write, as a plan folder, where every "
+                                            "request stands now (bookings where they were placed)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file (and plan folder)."),
+) -> None:
+    """Write a day back as a scenario file: bookings become requests locked on their station and start."""
+    settings = _settings(database)
+    if out_file.exists() and not force:
+        say(f"{out_file} already exists; use --force to replace it.")
+        raise typer.Exit(code=2)
+    with exits():
+        scenario = export_files(settings.database, day.date(), out_file, plan_dir, force)
+    say(f"wrote {out_file}: {len(scenario.requests)} requests, "
+        f"{sum(1 for r in scenario.requests if r.locked is not None)} of them confirmed"
+        + (f"; and the plan folder {plan_dir}" if plan_dir is not None else ""))
+
+
+@db.command("purge")
+def db_purge(
+    database: Optional[str] = DbOption,
+    retention_days: Optional[int] = typer.Option(None, "--retention-days", min=0,
+                                                  help="Keep days this recent (default: $REMISE_RETENTION_DAYS, else 30)."),
+) -> None:
+    """Delete the days older than the retention period, with their requests and the party ids they hold."""
+    settings = _settings(database)
+    keep = settings.retention_days if retention_days is None else retention_days
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    with exits(), writing(settings.database) as session:
+        gone = purge_days(session, keep, today)
+    say(f"purged {len(gone)} day(s) before {today.isoformat()} minus {keep} days"
+        + (": " + ", ".join(d.isoformat() for d in gone) if gone else ""))
+
+
+@app.command()
+def serve(
+    scenario: Optional[Path] = typer.Argument(None, help="A scenario to open for booking first (optional).",
+                                              show_default=False),
+    database: Optional[str] = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Run the booking platform: the booking page at /, the JSON API at /api/v1 (docs at /api/docs)."""
+    settings = _settings(database)
+    if scenario is not None:
+        _load(scenario, settings)
+    with exits():
+        application = create_app(settings)
+    say(f"remise serves {settings.database} on http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops it")
+    uvicorn.run(application, host=host, port=port, log_level="info")

@@ -1,0 +1,97 @@
+"""The nightly plan of a day held in the database.
+
+The day is exported as a scenario (every booking locked on its station and start), planned
+as `remise plan` plans any day, the plan folder written as usual, and the database updated
+in one transaction: each request's slot (or why it has none) and the slots it holds. While
+the plan runs, bookings of that day wait (503, with Retry-After): the plan can then never
+collide with a booking made under it. Cancellations and pending requests are still taken;
+a request cancelled meanwhile is not given the slot the plan chose for it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
+
+from ..core.problems import InputError
+from ..planfolder.folder import summary
+from ..runs import (
+    PlanRun,
+    PlanSettings,
+    Stage,
+    make_plan,
+    refuse_existing,
+    write_plan_folder,
+)
+from ..scenario.schema import Scenario
+from ..scenario.writing import write_scenario_file
+from ..screening import screen
+from ..solvers.result import Progress, SolveOptions, SolveResult, unproven_levels
+from .days import export_day, find_day, now, record_plan, standing
+from .db.engine import reading, writing
+from .db.tables import PlanRun as PlanRow
+
+MARGIN = timedelta(minutes=10)  # beyond the time limit, before a stale "being planned" mark is ignored
+
+
+def _start(url: str, day_date: date, seconds: float) -> Scenario:
+    with writing(url) as session:
+        day = find_day(session, day_date, lock=True)
+        if day is None:
+            raise InputError(f"no day {day_date.isoformat()} in the database (remise db load opens one)")
+        if day.planning_until is not None and day.planning_until > now():
+            raise InputError(f"{day_date.isoformat()} is already being planned (until "
+                             f"{day.planning_until.isoformat(timespec='seconds')})")
+        day.planning_until = now() + timedelta(seconds=seconds) + MARGIN
+        return export_day(session, day)
+
+
+def _release(url: str, day_date: date) -> None:
+    with writing(url) as session:
+        day = find_day(session, day_date, lock=True)
+        if day is not None:
+            day.planning_until = None
+
+
+def plan_from_db(url: str, day_date: date, options: SolveOptions, settings: PlanSettings, target: Path,
+                 force: bool, lang: str = "fr", progress: Progress | None = None,
+                 stage: Callable[[Stage], None] = lambda stage: None) -> tuple[Scenario, PlanRun]:
+    """Plan the day, write its plan folder, then record the plan in the database."""
+    refuse_existing(target, force)
+    scenario = _start(url, day_date, options.time_limit + settings.explain_time)
+    recorded = False
+    try:
+        run = make_plan(scenario, options, settings, progress=progress, stage=stage)
+        write_plan_folder(target, force, scenario, run, lang)
+        with writing(url) as session:
+            day = find_day(session, day_date, lock=True)
+            record_plan(session, day, run.result.plan)
+            session.add(PlanRow(day_id=day.id, created_at=now(), folder=str(Path(target).resolve()),
+                                summary=summary(scenario, run.result)))
+            day.planning_until = None
+            day.version += 1
+        recorded = True
+        return scenario, run
+    finally:
+        if not recorded:
+            _release(url, day_date)
+
+
+def export_files(url: str, day_date: date, out_file: Path, plan_dir: Path | None, force: bool) -> Scenario:
+    """The day as a scenario file, and (with `plan_dir`) where every request stands, as a plan folder.
+
+    The plan folder holds the bookings where they were placed, so `remise check` can verify
+    that what the platform promised keeps every rule.
+    """
+    if plan_dir is not None:
+        refuse_existing(plan_dir, force)
+    with reading(url) as session:
+        scenario = export_day(session, day_date)
+        held = standing(session, find_day(session, day_date)) if plan_dir is not None else None
+    if held is not None:
+        _, plan = held
+        result = SolveResult(plan, unproven_levels(scenario, screen(scenario), plan), solver="platform (as booked)")
+        write_plan_folder(plan_dir, force, scenario, PlanRun(result))
+    write_scenario_file(scenario, out_file, f"Day {scenario.date.isoformat()} exported from the booking platform.")
+    return scenario
