@@ -12,6 +12,7 @@ import random
 import signal
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -23,9 +24,14 @@ from typer.testing import CliRunner
 
 from optimizer.cli import app as cli
 from optimizer.service.db.engine import reading
-from optimizer.service.db.tables import Request, Slot
+from optimizer.service.db.tables import Day, Request, Slot
 
 DAY = "2026-12-01"
+
+
+def day_version(database: str) -> int:
+    with reading(database) as session:
+        return session.scalar(select(Day.version).where(Day.date == date(2026, 12, 1)))
 
 
 def write_day(path: Path, data: dict) -> Path:
@@ -106,6 +112,7 @@ def test_five_hundred_random_bookings_and_cancellations_keep_every_rule(database
     made: dict[str, int] = {}  # reference -> last status seen (201 confirmed, 200 cancelled)
     lock = threading.Lock()
     with server(database, write_day(tmp_path / "pilot.yaml", pilot_without_requests())) as (base, _):
+        first_version = day_version(database)
         counter = iter(range(500))
 
         def client(seed: int) -> None:
@@ -147,6 +154,10 @@ def test_five_hundred_random_bookings_and_cancellations_keep_every_rule(database
                 assert http.get(f"/api/v1/bookings/{reference}").json()["status"] == expected
     # The load really booked and cancelled (the numbers are a floor, not the result).
     assert len(made) >= 100 and sum(1 for s in made.values() if s == 200) >= 20, len(made)
+    # Every change moved the day's version by exactly one: a write never bumped a stale copy,
+    # which would let a booking trust a check made before another one.
+    changes = len(made) + sum(1 for s in made.values() if s == 200)
+    assert day_version(database) == first_version + changes
     exported_day_passes_the_checker(database, tmp_path)
 
 

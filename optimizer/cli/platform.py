@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -96,6 +97,7 @@ def serve(
     database: Optional[str] = DbOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=32, help="Server processes (one per core serves most)."),
 ) -> None:
     """Run the booking platform: the booking page at /, the JSON API at /api/v1 (docs at /api/docs)."""
     settings = _settings(database)
@@ -104,4 +106,9 @@ def serve(
     with exits():
         application = create_app(settings)
     say(f"remise serves {settings.database} on http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops it")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
+    else:
+        os.environ["REMISE_DB"] = settings.database  # what each worker process reads
+        uvicorn.run("optimizer.service.asgi:app", host=host, port=port, workers=workers, log_level="info",
+                    access_log=False)

@@ -44,9 +44,19 @@ class _Spans:
 
 
 def _peak(spans: list[tuple[int, int, object]], start: int, end: int, weight) -> int:
-    """Largest total weight of `spans` in progress at one minute of [start, end)."""
-    points = [start] + [s for s, _, _ in spans if start < s < end]
-    return max(sum(weight(item) for item in spans if item[0] <= t < item[1]) for t in points)
+    """Largest total weight of `spans` in progress at one minute of [start, end) (a sweep:
+    ends before starts at the same minute, as the ranges are half-open)."""
+    events = []
+    for item in spans:
+        w = weight(item)
+        events.append((max(item[0], start), w))
+        events.append((min(item[1], end), -w))
+    events.sort(key=lambda event: (event[0], event[1]))
+    peak = total = 0
+    for _, delta in events:
+        total += delta
+        peak = max(peak, total)
+    return peak
 
 
 class Occupancy:

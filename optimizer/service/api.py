@@ -64,10 +64,6 @@ def slots(options, names: dict[str, str | None]) -> list[Slot]:
                  end=format_time(o.end)) for o in options]
 
 
-def station_names(config: Settings, day: date) -> dict[str, str | None]:
-    return {s.id: s.name for s in queries.stations(config.database, day)}
-
-
 def booking_out(b: Booking) -> BookingOut:
     return BookingOut(reference=bookings.display_reference(b.reference), date=b.date, status=b.status,
                       station=b.station, station_name=b.station_name,
@@ -92,10 +88,10 @@ def categories(day: date, config: Config) -> list[Category]:
 @router.post("/days/{day}/offers", response_model=Offers)
 def offers(day: date, body: WishBody, config: Config, lang: Lang) -> Offers:
     """Free slots for a sale, against every promise of the day, best first."""
-    found = bookings.offer(config.database, day, body.wish())
+    answer = bookings.offer(config.database, day, body.wish())
+    found, names = answer.offers, answer.names
     if found.reason == Reason.FORBIDDEN_ITEM:
         raise bookings.Refused(found.reason, found.findings, field="category")
-    names = station_names(config, day)
     with language(lang):
         message = detail(found.findings) if found.reason else None
     return Offers(date=day, options=slots(found.options, names), reason=found.reason, message=message)

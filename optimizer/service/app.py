@@ -8,7 +8,7 @@ being planned 503 (with Retry-After), a body over the size limit 413.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -117,11 +117,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(SlotTaken)
     async def taken(request: Request, exc: SlotTaken) -> JSONResponse:
-        day = _day_of(request)
-        names = api.station_names(settings, day) if day else {}
         with language(_lang(request)):
             body = {"detail": _("this slot is no longer free"),
-                    "options": [s.model_dump() for s in api.slots(exc.options.options, names)]}
+                    "options": [s.model_dump() for s in api.slots(exc.options.offers.options, exc.options.names)]}
         return JSONResponse(body, status_code=409)
 
     @app.exception_handler(BeingPlanned)
@@ -141,10 +139,3 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
     return app
-
-
-def _day_of(request: Request) -> date | None:
-    try:
-        return date.fromisoformat(request.path_params.get("day", ""))
-    except ValueError:
-        return None

@@ -1,12 +1,13 @@
 """Offers, bookings, pending requests and cancellations: what the platform does with a day.
 
 Every function takes the database URL and returns a value; the HTTP handlers (`api.py`,
-`pages.py`) only translate. A booking runs in one transaction that first locks what it
-books: on PostgreSQL the row of its station (`SELECT ... FOR UPDATE`) and its two parties
-(transaction advisory locks, taken in order); on SQLite the whole database
-(`BEGIN IMMEDIATE`). Inside, the slot is checked against every promise of the day with
-the planner's own rules (`whatif/offer.py`), and the slot rows it holds are inserted
-under a primary key that refuses a second holder: the database's own guard.
+`pages.py`) only translate. A booking is checked against every promise of the day with
+the planner's own rules (`whatif/offer.py`) on a snapshot, then written in one
+transaction that first locks the day: on PostgreSQL its row (`SELECT ... FOR UPDATE`), on
+SQLite the whole database (`BEGIN IMMEDIATE`). Under the lock, the check is trusted only
+if nothing at that station or of those parties changed since the snapshot; otherwise it
+is made again. The slot rows the booking holds are inserted under a primary key that
+refuses a second holder: the database's own guard.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,13 +35,14 @@ from .days import (
     CONFIRMED,
     PENDING,
     REQUEST,
+    find_day,
     hold,
     now,
     open_day,
     promises,
 )
-from .db.engine import is_sqlite, reading, writing
-from .db.tables import Day, Request, Slot, Station
+from .db.engine import reading, writing
+from .db.tables import Day, Request, Slot
 
 REFERENCE_BYTES = 10  # 80 random bits, written as 16 characters of base32
 REFERENCE_ALPHABET = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
@@ -69,10 +71,18 @@ class Invalid(InputError):
         super().__init__(message)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """Offers for a wish, with the names of the day's stations to show them."""
+
+    offers: Offers
+    names: dict[str, str | None]
+
+
 class SlotTaken(Exception):
     """The slot asked for is no longer free; here are the ones that are."""
 
-    def __init__(self, options: Offers):
+    def __init__(self, options: Answer):
         self.options = options
         super().__init__("the slot is no longer free")
 
@@ -150,14 +160,14 @@ def _not_planning(day: Day) -> None:
         raise BeingPlanned(day.planning_until)
 
 
-def offer(url: str, day_date: date, wish: Wish, top: int = 5) -> Offers:
+def offer(url: str, day_date: date, wish: Wish, top: int = 5) -> Answer:
     """Slots for a wish against every promise of the day, best first; none: the reason."""
     with reading(url) as session:
         day = open_day(session, day_date)
         scenario, plan = promises(session, day)
         request = _request(scenario, wish, "offer")
         day_with = scenario.with_changes(requests=[*scenario.requests, request])
-        return offers(day_with, plan, request, top)
+        return Answer(offers(day_with, plan, request, top), {s.id: s.name for s in scenario.stations})
 
 
 @dataclass(frozen=True)
@@ -183,49 +193,74 @@ def _booking(session: Session, row: Request, day: Day) -> Booking:
                    tuple(Finding.from_json(f) for f in row.findings or ()))
 
 
-def _lock_station_and_parties(session: Session, day: Day, station: str, wish: Wish) -> None:
-    """Serialise the bookings that could take the same capacity (PostgreSQL; SQLite is locked whole)."""
-    if is_sqlite(session.get_bind()):
-        return
-    session.execute(select(Station.id).where(Station.day_id == day.id, Station.station_id == station)
-                    .with_for_update()).one_or_none()
-    for person in sorted({wish.seller, wish.buyer}):
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                        {"key": f"remise:{day.id}:party:{person}"})
-
-
 def _new_id() -> str:
     return f"web-{secrets.token_hex(5)}"
 
 
+def _check(session: Session, day: Day, wish: Wish, station: str, start: int,
+           request_id: str) -> tuple[ScenarioRequest, Offer | None]:
+    """The booking as a request of the day, and the slot it gets beside every promise (None: taken)."""
+    scenario, plan = promises(session, day)
+    request = _request(scenario, wish, request_id, Lock(station=station, start=start))
+    if station not in request.stations:
+        raise Invalid("station", f"'{station}' is not one of the stations asked for")
+    _screened(scenario, request)
+    day_with = scenario.with_changes(requests=[*scenario.requests, request])
+    return request, offer_at(day_with, plan, request, station, start)
+
+
+def _still_valid(session: Session, day: Day, seen: tuple, station: str, wish: Wish) -> bool:
+    """Whether a check made at `seen` (the day's load and version) still holds now.
+
+    Only a change at the same station, or to a booking of the same parties, can take what
+    the check found free (a cancellation only frees); the rows record the version that
+    last changed them, so the question is one query.
+    """
+    if (day.loaded_at, day.version) == seen:
+        return True
+    if day.loaded_at != seen[0]:
+        return False
+    parties = {wish.seller, wish.buyer}
+    moved = session.execute(select(Request.station, Request.seller, Request.buyer).where(
+        Request.day_id == day.id, Request.changed > seen[1])).all()
+    return not any(r.station == station or {r.seller, r.buyer} & parties for r in moved)
+
+
 def book(url: str, day_date: date, wish: Wish, station: str, start: int) -> Booking:
-    """Book the slot at `station` and `start`, or raise SlotTaken with the slots still free."""
+    """Book the slot at `station` and `start`, or raise SlotTaken with the slots still free.
+
+    The slot is checked first on a snapshot, outside any lock; the write transaction then
+    only verifies that nothing at that station (or of these parties) changed since, and
+    checks again under the lock when something did. Writers hold the lock briefly.
+    """
+    request_id = _new_id()
+    with reading(url) as session:
+        day = open_day(session, day_date)
+        _not_planning(day)
+        request, found = _check(session, day, wish, station, start, request_id)
+        seen = (day.loaded_at, day.version)
+    if found is None:
+        raise SlotTaken(offer(url, day_date, wish))
     try:
         with writing(url) as session:
-            day = open_day(session, day_date)
+            day = open_day(session, day_date, lock=True)
             _not_planning(day)
-            _lock_station_and_parties(session, day, station, wish)
-            scenario, plan = promises(session, day)
-            request = _request(scenario, wish, _new_id(), Lock(station=station, start=start))
-            if station not in request.stations:
-                raise Invalid("station", f"'{station}' is not one of the stations asked for")
-            _screened(scenario, request)
-            day_with = scenario.with_changes(requests=[*scenario.requests, request])
-            found = offer_at(day_with, plan, request, station, start)
-            if found is None:
-                raise _Taken(request)
+            if not _still_valid(session, day, seen, station, wish):
+                request, found = _check(session, day, wish, station, start, request_id)
+                if found is None:
+                    raise _Taken(request)
+            day.version += 1
             row = _row(day, request, BOOKING, CONFIRMED, wish)
             row.lock_station, row.lock_start = station, start
             _assign(row, found)
             session.add(row)
             session.flush()
             hold(session, day, row)
-            day.version += 1
             return _booking(session, row, day)
     except _Taken:
         raise SlotTaken(offer(url, day_date, wish)) from None
     except IntegrityError:
-        # The slot rows' key refused a second holder: the lock above should make this
+        # The slot rows' key refused a second holder: the checks above should make this
         # impossible, and the database says no all the same.
         raise SlotTaken(offer(url, day_date, wish)) from None
 
@@ -240,7 +275,7 @@ def _row(day: Day, request: ScenarioRequest, origin: str, status: str, wish: Wis
         day_id=day.id, request_id=request.id, reference=new_reference(), origin=origin, status=status,
         category=request.category, stations=list(wish.stations), windows=list(wish.windows),
         seller=wish.seller, buyer=wish.buyer, priority=1, party_size=wish.party_size,
-        submitted=now(), created_at=now(),
+        submitted=now(), created_at=now(), changed=day.version,
     )
 
 
@@ -251,14 +286,15 @@ def _assign(row: Request, slot: Offer) -> None:
 def submit(url: str, day_date: date, wish: Wish) -> Booking:
     """Keep a request without a slot: the nightly plan gives it one, or a reason."""
     with writing(url) as session:
-        day = open_day(session, day_date)
+        day = open_day(session, day_date, lock=True)
         scenario, _ = promises(session, day)
         request = _request(scenario, wish, _new_id())
         _screened(scenario, request)
         row = _row(day, request, REQUEST, PENDING, wish)
+        day.version += 1
+        row.changed = day.version
         session.add(row)
         session.flush()
-        day.version += 1
         return _booking(session, row, day)
 
 
@@ -279,8 +315,9 @@ def cancel(url: str, reference: str) -> Booking:
     """Cancel a booking or a request: its slot is free again at once."""
     with writing(url) as session:
         row, day = _find(session, reference)
+        day = find_day(session, day.date, lock=True)
         if row.status != CANCELLED:
-            row.status, row.cancelled_at = CANCELLED, now()
-            session.execute(delete(Slot).where(Slot.request_pk == row.id))
             day.version += 1
+            row.status, row.cancelled_at, row.changed = CANCELLED, now(), day.version
+            session.execute(delete(Slot).where(Slot.request_pk == row.id))
         return _booking(session, row, day)

@@ -19,6 +19,7 @@ from ..core.problems import InputError, ScenarioError
 from ..core.times import format_range, format_time
 from ..plan.rows import Handover, Plan, Unserved
 from ..scenario.references import check_references
+from ..scenario.schema import Request as ScenarioRequest
 from ..scenario.schema import Scenario
 from ..screening import screen
 from ..solvers.locks import locked_plan
@@ -33,13 +34,18 @@ def now() -> datetime:
 
 
 def find_day(session: Session, day: date, *, lock: bool = False) -> Day | None:
+    """The day; with `lock`, its row locked and read afresh (its version is what later writes bump:
+    a copy read before the lock would bump a stale number)."""
     query = select(Day).where(Day.date == day)
-    return session.scalars(query.with_for_update() if lock else query).one_or_none()
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).one_or_none()
 
 
-def open_day(session: Session, day: date) -> Day:
-    """The day, if it is open for bookings; InputError otherwise."""
-    found = find_day(session, day)
+def open_day(session: Session, day: date, *, lock: bool = False) -> Day:
+    """The day, if it is open for bookings; InputError otherwise. With `lock`, its row is
+    locked until the transaction ends (PostgreSQL; a SQLite write holds the whole file)."""
+    found = find_day(session, day, lock=lock)
     if found is None or not found.open:
         raise DayNotOpen(day)
     return found
@@ -70,7 +76,7 @@ def _request_row(day: Day, scenario: Scenario, request) -> Request:
         category=request.category, stations=list(request.stations),
         windows=[format_range(w) for w in request.windows], seller=request.seller, buyer=request.buyer,
         priority=request.priority, minutes=request.minutes, party_size=request.party_size,
-        submitted=request.submitted, created_at=now(),
+        submitted=request.submitted, created_at=now(), changed=day.version,
         lock_station=lock.station if lock else None, lock_start=lock.start if lock else None,
         lock_place=lock.place if lock else None, lock_officer=lock.officer if lock else None,
     )
@@ -179,17 +185,64 @@ def export_day(session: Session, day: Day | date) -> Scenario:
     return scenario
 
 
+# The columns a promise is read from (plain rows: every offer and booking reads them all).
+HELD = [getattr(Request, name) for name in (
+    "id", "request_id", "created_at", "status", "category", "stations", "windows", "seller", "buyer", "priority",
+    "minutes", "party_size", "submitted", "lock_station", "lock_start", "lock_place", "lock_officer",
+    "station", "place", "officer", "start", "end")]
+
+# Every offer and booking reads the day again; its stations, officers and policy change only
+# when it is loaded, and a request's fields never change once written. Both are kept, each
+# under a key that any change renews (the database, the day and its load time; the row).
+_DAYS: dict[tuple, Scenario] = {}
+_REQUESTS: dict[tuple, ScenarioRequest] = {}
+_KEEP = 10_000
+# What a day promises, as of its version: every change of a promise bumps `Day.version`.
+_PROMISES: dict[tuple, tuple[Scenario, list[Handover]]] = {}
+
+
+def _day_scenario(session: Session, day: Day, rows: list[Request]) -> Scenario:
+    """The day with these requests, validated once per load of the day and once per request."""
+    database = str(session.get_bind().url)
+    key = (database, day.id, day.loaded_at)
+    base = _DAYS.get(key)
+    if base is None:
+        if len(_DAYS) > 100:
+            _DAYS.clear()
+        base = _DAYS[key] = Scenario.model_validate(_scenario_data(day, []))
+    requests = []
+    for r in rows:
+        row_key = (database, r.id, r.request_id, r.created_at, r.status)
+        request = _REQUESTS.get(row_key)
+        if request is None:
+            if len(_REQUESTS) > _KEEP:
+                _REQUESTS.clear()
+            request = _REQUESTS[row_key] = ScenarioRequest.model_validate(_request_data(r))
+        requests.append(request)
+    return base.with_changes(requests=requests)
+
+
 def promises(session: Session, day: Day, scenario: Scenario | None = None) -> tuple[Scenario, Plan]:
     """What the day has promised: the requests that hold a slot now, and the plan they make.
 
     Confirmed bookings and locked appointments hold theirs; a pending request holds the
     one the latest nightly plan gave it.
     """
-    held = [r for r in live_requests(session, day) if r.station is not None and r.start is not None]
-    scenario = scenario or Scenario.model_validate(_scenario_data(day, held))
-    plan = Plan([Handover(r.start, r.station, r.place, r.request_id, r.officer, r.end, r.category, r.seller, r.buyer)
-                 for r in held])
-    return scenario, plan
+    key = (str(session.get_bind().url), day.id, day.loaded_at, day.version)
+    if scenario is None and key in _PROMISES:
+        scenario, handovers = _PROMISES[key]
+        return scenario, Plan(list(handovers))
+    held = session.execute(select(*HELD).where(
+        Request.day_id == day.id, Request.status != CANCELLED, Request.station.is_not(None),
+        Request.start.is_not(None)).order_by(Request.id)).all()
+    handovers = [Handover(r.start, r.station, r.place, r.request_id, r.officer, r.end, r.category, r.seller, r.buyer)
+                 for r in held]
+    if scenario is None:
+        scenario = _day_scenario(session, day, held)
+        if len(_PROMISES) > 100:
+            _PROMISES.clear()
+        _PROMISES[key] = (scenario, handovers)
+    return scenario, Plan(list(handovers))
 
 
 def standing(session: Session, day: Day) -> tuple[Scenario, Plan]:
@@ -265,7 +318,9 @@ def record_plan(session: Session, day: Day, plan: Plan) -> None:
     unserved = {u.request_id: u for u in plan.unserved}
     session.execute(delete(Slot).where(Slot.day_id == day.id))
     rows = live_requests(session, day)
+    day.version += 1
     for r in rows:
+        r.changed = day.version
         h = placed.get(r.request_id)
         r.station, r.place, r.officer = (h.station, h.place, h.officer) if h else (None, None, None)
         r.start, r.end = (h.start, h.end) if h else (None, None)

@@ -136,7 +136,7 @@ async def offers_page(day: date, request: Request) -> HTMLResponse:
         with language("fr"):
             context = _day_context(url, day)
         body = WishBody.model_validate(_wish_data(form))
-        found = bookings.offer(url, day, body.wish())
+        found = bookings.offer(url, day, body.wish()).offers
     except DayNotOpen:
         return _page("message.html.j2", 404, title=_closed_title(), text=_closed_text(day))
     except ValidationError as exc:
@@ -173,7 +173,7 @@ async def book_page(day: date, request: Request):
     except SlotTaken as exc:
         names = {s.id: s.name for s in context["stations"]}
         with language("fr"):
-            return _page("offers.html.j2", 409, form=form, options=_slot_list(exc.options.options, names),
+            return _page("offers.html.j2", 409, form=form, options=_slot_list(exc.options.offers.options, names),
                          taken=True, why=None, **context)
     except BeingPlanned:
         with language("fr"):

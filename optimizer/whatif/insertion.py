@@ -45,31 +45,42 @@ def candidates(scenario: Scenario, occupancy: Occupancy, request: Request,
     minutes = scenario.minutes(request)
     step = scenario.policy.slot_minutes
     out = []
+    # What blocks a start at a station, whoever supervises: worked out once per station and start.
+    at_station: dict[tuple[str, int], tuple[str | None, list[Block]]] = {}
+
+    def station_blocks(option: Option, start: int, end: int) -> tuple[str | None, list[Block]]:
+        key = (option.station, start)
+        if key not in at_station:
+            place = occupancy.first_free_place(option.station, option.kind, start, end)
+            blocks = [] if place is not None else [Block(Blocker.PLACE, option.kind)]
+            if option.kind == "room" and not occupancy.visitors_fit(option.station, request.party_size, start, end):
+                blocks.append(Block(Blocker.VISITORS, option.station))
+            blocks += [Block(Blocker.PARTY, person, other)
+                       for person, other in occupancy.party_conflicts(request, option.station, start, end)]
+            at_station[key] = (place, blocks)
+        return at_station[key]
+
     for option in options:
         if at is not None and option.station != at[0]:
             continue
         for officer_id, spans in option.officer_starts.items():
             officer = scenario.officer_by_id[officer_id]
             load, count = occupancy.minutes(officer_id), occupancy.count(officer_id)
+            capped = load + minutes > scenario.supervision_cap(officer)
+            counted = officer.max_handovers is not None and count + 1 > officer.max_handovers
             for first, last in spans:
                 if at is not None:
                     first, last = max(first, at[1]), min(last, at[1])
                 for start in range(first, last + 1, step):
                     end = start + minutes
-                    place = occupancy.first_free_place(option.station, option.kind, start, end)
-                    blockers = []
-                    if place is None:
-                        blockers.append(Block(Blocker.PLACE, option.kind))
+                    place, shared = station_blocks(option, start, end)
+                    blockers = [b for b in shared if b.kind == Blocker.PLACE]
                     if not occupancy.officer_free(officer_id, option.kind, start, end):
                         blockers.append(Block(Blocker.OFFICER_BUSY, officer_id))
-                    if load + minutes > scenario.supervision_cap(officer):
+                    if capped:
                         blockers.append(Block(Blocker.CAP, officer_id))
-                    if officer.max_handovers is not None and count + 1 > officer.max_handovers:
+                    if counted:
                         blockers.append(Block(Blocker.COUNT, officer_id))
-                    if option.kind == "room" and not occupancy.visitors_fit(option.station, request.party_size,
-                                                                             start, end):
-                        blockers.append(Block(Blocker.VISITORS, option.station))
-                    blockers += [Block(Blocker.PARTY, person, other)
-                                 for person, other in occupancy.party_conflicts(request, option.station, start, end)]
+                    blockers += [b for b in shared if b.kind != Blocker.PLACE]
                     out.append(Candidate(option.station, option.rank, officer_id, start, place, blockers))
     return out

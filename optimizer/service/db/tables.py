@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -118,7 +119,7 @@ class Request(Base):
     """
 
     __tablename__ = "request"
-    __table_args__ = (UniqueConstraint("day_id", "request_id"),)
+    __table_args__ = (UniqueConstraint("day_id", "request_id"), Index("ix_request_day_changed", "day_id", "changed"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day_id: Mapped[int] = mapped_column(ForeignKey("day.id", ondelete="CASCADE"), index=True)
@@ -150,6 +151,7 @@ class Request(Base):
     findings: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTC)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTC)
+    changed: Mapped[int | None] = mapped_column(Integer)  # the day's version that last changed the row
 
     day: Mapped[Day] = relationship(back_populates="requests")
 
