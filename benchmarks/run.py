@@ -338,6 +338,9 @@ def report(results: Path, out: Path, since: str | None = None) -> None:
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
+    booking = HERE / "booking.md"  # written by booking.py, kept between its markers
+    if booking.exists():
+        lines += ["<!-- booking -->", booking.read_text(encoding="utf-8").rstrip(), "<!-- /booking -->", ""]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {out}")
 
