@@ -8,10 +8,22 @@ from typing import Optional
 
 import typer
 
-from ..scenario.generate import SIZES, describe, generate, write_scenario
+from ..scenario.generate import (
+    SIZES,
+    describe,
+    generate,
+    generate_fixed_interval,
+    peak_overlap,
+    write_scenario,
+)
 from .common import err, say
 
 app = typer.Typer()
+
+
+class Shape(str, Enum):
+    realistic = "realistic"
+    fixed_interval = "fixed-interval"
 
 
 class Size(str, Enum):
@@ -38,8 +50,11 @@ def generate_command(
         "(default: above 2,000 requests).", show_default=False,
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+    shape: Shape = typer.Option(Shape.realistic, "--shape", help="realistic (default), or fixed-interval: every "
+                                "request has one possible start, officers many skills, rooms for all, objective "
+                                "[served, officers] (a roster once the bookings are fixed)."),
 ) -> None:
-    """Write a realistic planning day: category mix, durations, windows, neighbours, shifts."""
+    """Write a generated planning day: realistic (category mix, durations, windows, neighbours, shifts) or fixed-interval."""
     if out_file.exists() and not force:
         err.print(f"{out_file} already exists; use --force to replace it.", highlight=False)
         raise typer.Exit(code=2)
@@ -47,10 +62,14 @@ def generate_command(
     k = stations if stations is not None else default_stations
     n = requests if requests is not None else default_requests
     name = out_file.stem if out_file.suffix in (".yaml", ".yml") else None
-    data = generate(k, n, officers_per_station, seed, name=name)
+    if shape == Shape.fixed_interval:
+        data = generate_fixed_interval(k, n, seed, name=name)
+    else:
+        data = generate(k, n, officers_per_station, seed, name=name)
     written = write_scenario(data, out_file, csv_sections)
     facts = describe(data)
     say(f"{facts['stations']} stations, {facts['officers']} officers, {facts['requests']} requests "
-        f"({facts['forbidden']} forbidden); handover minutes / supervision caps = {facts['demand_over_caps']}")
+        f"({facts['forbidden']} forbidden); handover minutes / supervision caps = {facts['demand_over_caps']}"
+        + (f"; peak overlap {peak_overlap(data)} (officers needed at least)" if shape == Shape.fixed_interval else ""))
     for path in written:
         say(f"wrote {path}")

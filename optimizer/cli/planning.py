@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from .. import STARTED
 from ..planfolder.folder import PLAN, UNSERVED, check_folder
 from ..planfolder.metrics import officer_loads
 from ..runs import (
@@ -27,6 +29,7 @@ from ..service.queries import day_name
 from ..service.settings import Settings
 from ..solvers.day import BLOCK_LIMIT
 from ..solvers.result import SolveOptions, Status
+from ..solvers.stop import Deadline, exit_code, stoppable
 from .common import ScenarioArg, err, exits, load, out, say, warn
 from .day_summary import print_summary
 
@@ -87,17 +90,29 @@ def print_result(scenario: Scenario, run: PlanRun) -> None:
 def plan_and_write(scenario: Scenario, options: SolveOptions, settings: PlanSettings, target: Path, force: bool,
                    previous=None) -> None:
     """Plan with a progress line on the terminal, publish the folder, print the summary."""
-    with err.status("solving…") as status:
+    with stoppable(), err.status("solving…") as status:
         def progress(level: str, best: float, bound: float, elapsed: float) -> None:
             status.update(f"solving [bold]{level}[/bold]: best {best:g}, bound {bound:g}, {elapsed:.1f} s")
 
         with exits():
             run = make_plan(scenario, options, settings, previous=previous, progress=progress,
-                            stage=lambda stage: status.update(STAGE_TEXT[stage]))
-    with exits():
-        write_plan_folder(target, force, scenario, run)
+                            stage=lambda stage: status.update(STAGE_TEXT[stage]),
+                            deadline=Deadline.after(options.time_limit, started=STARTED))
+        status.update("writing the plan folder…")
+        with exits():
+            write_plan_folder(target, force, scenario, run)
     print_result(scenario, run)
     say(f"Plan written to {target}")
+    stop_if_interrupted(run)
+
+
+def stop_if_interrupted(run: PlanRun) -> None:
+    """A plan cut short by a signal is written whole, and the exit code says it was cut short."""
+    signum = run.result.interrupted
+    if signum is not None:
+        warn(f"Interrupted by {signal.Signals(signum).name}: the best plan found so far is written, checked, "
+             "and marked as interrupted in summary.json.")
+        raise typer.Exit(code=exit_code(signum))
 
 
 @app.command()
@@ -142,11 +157,12 @@ def plan_database_day(url: str, day: date, options: SolveOptions, settings: Plan
     """The nightly plan of a day the platform holds: bookings kept, pending requests decided."""
     with exits():
         target = out_dir or Path("reports") / day_name(url, day) / day.isoformat()
-        with err.status("solving…") as status:
+        with stoppable(), err.status("solving…") as status:
             scenario, run = plan_from_db(url, day, options, settings, target, force, stage=lambda stage: status.update(
-                STAGE_TEXT[stage]))
+                STAGE_TEXT[stage]), deadline=Deadline.after(options.time_limit, started=STARTED))
     print_result(scenario, run)
     say(f"Plan written to {target}; the database holds it for {day.isoformat()}")
+    stop_if_interrupted(run)
 
 
 @app.command()

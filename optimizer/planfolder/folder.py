@@ -14,6 +14,7 @@ import csv
 import hashlib
 import json
 import re
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,7 @@ def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
             "officers_mobilised": sum(1 for o in loads if o.handovers),
             "supervised_minutes": sum(o.supervised_minutes for o in loads),
         },
+        "interrupted": signal.Signals(result.interrupted).name if result.interrupted is not None else None,
         "solver": result.solver,
         "solver_version": solver_version(),
         "seed": options.seed,

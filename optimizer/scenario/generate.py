@@ -363,6 +363,84 @@ def generate(
     }
 
 
+# -- fixed-interval days ----------------------------------------------------------
+# What a station's roster looks like once the bookings are fixed: every request has exactly
+# one possible start, officers hold many different skills, rooms are enough for everyone,
+# and the objective is to serve, then to mobilise the fewest officers. The day is built
+# around a hidden roster that serves every request, so everything is servable and the peak
+# number of overlapping requests bounds the officers needed from below.
+
+FIXED_SKILLS = ["auto", "moto", "luxe", "tech", "art", "arme-blanche-deco", "bijou", "velo"]
+FIXED_DAY = (8 * 60, 20 * 60)
+FIXED_MINUTES = [10, 15, 20, 25, 30, 45]
+FIXED_GAP = [0, 5, 10, 15, 30, 60]
+FIXED_HANDOVERS = (6, 12)  # handovers per officer of the hidden roster
+FIXED_SPARE = 0.15  # officers beyond the hidden roster, free to be left idle
+
+
+def generate_fixed_interval(stations: int, requests: int, seed: int = 0, *, day: str = DATE,
+                            name: str | None = None) -> dict[str, Any]:
+    """A fixed-interval day of about `requests` requests over `stations` stations (rooms only)."""
+    if stations < 1 or requests < 0:
+        raise ValueError("a day needs at least one station and no negative number of requests")
+    rng = random.Random(seed)
+    ids = _station_ids(stations)
+    categories = {f"objet-{skill}": {"place": "room", "minutes": 15, "skill": skill} for skill in FIXED_SKILLS}
+    officers: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    busy: dict[str, list[tuple[int, int]]] = {sid: [] for sid in ids}
+    number = 0
+    while len(rows) < requests:
+        station = ids[number % stations]
+        number += 1
+        skills = sorted(rng.sample(FIXED_SKILLS, rng.randint(1, 3)))
+        officer = {"id": f"off-{number:04d}", "station": station, "shift": "08:00-20:00", "skills": skills,
+                   "max_supervision_minutes": 600}
+        officers.append(officer)
+        t = FIXED_DAY[0] + 5 * rng.randrange(24)
+        for _ in range(rng.randint(*FIXED_HANDOVERS)):
+            minutes = rng.choice(FIXED_MINUTES)
+            if t + minutes > FIXED_DAY[1] or len(rows) >= requests:
+                break
+            skill = rng.choice(skills)
+            rid = f"fx-{len(rows) + 1:05d}"
+            rows.append({"id": rid, "category": f"objet-{skill}", "stations": [station],
+                         "windows": [format_range((t, t + minutes))], "seller": f"v-{rid}", "buyer": f"a-{rid}",
+                         "minutes": minutes})
+            busy[station].append((t, t + minutes))
+            t += minutes + rng.choice(FIXED_GAP)
+    for _ in range(round(FIXED_SPARE * len(officers))):
+        number += 1
+        officers.append({"id": f"off-{number:04d}", "station": rng.choice(ids), "shift": "08:00-20:00",
+                         "skills": sorted(rng.sample(FIXED_SKILLS, rng.randint(1, 3))),
+                         "max_supervision_minutes": 600})
+    station_rows = []
+    for sid in ids:
+        peak = max((sum(1 for a, b in busy[sid] if a <= t < b) for t, _ in busy[sid]), default=0)
+        station_rows.append({"id": sid, "name": f"Commissariat {sid}", "hours": [format_range(FIXED_DAY)],
+                             "rooms": [f"{sid}-salle-{j + 1}" for j in range(max(1, peak))], "bays": []})
+    return {
+        "name": name or f"fixed-interval-{stations}x{requests}-seed{seed}",
+        "date": day,
+        "policy": {"slot_minutes": 5, "turnover_minutes": 0, "max_supervision_minutes": 600,
+                   "bay_handovers_per_officer": 2, "party_travel_minutes": 30,
+                   "objective": ["served", "officers"], "categories": categories},
+        "stations": station_rows,
+        "officers": officers,
+        "requests": rows,
+    }
+
+
+def peak_overlap(data: dict[str, Any]) -> int:
+    """The most requests in progress at once at one station, summed over the stations: a lower
+    bound on the officers a plan serving them all needs (a room handover has an officer alone)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for r in data["requests"]:
+        start, end = parse_range(r["windows"][0])
+        spans.setdefault(r["stations"][0], []).append((start, end))
+    return sum(max(sum(1 for a, b in items if a <= t < b) for t, _ in items) for items in spans.values())
+
+
 # -- description ----------------------------------------------------------------
 
 

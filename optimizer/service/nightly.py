@@ -28,6 +28,7 @@ from ..scenario.schema import Scenario
 from ..scenario.writing import write_scenario_file
 from ..screening import screen
 from ..solvers.result import Progress, SolveOptions, SolveResult, unproven_levels
+from ..solvers.stop import Deadline
 from .days import export_day, find_day, now, record_plan, standing
 from .db.engine import reading, writing
 from .db.tables import PlanRun as PlanRow
@@ -56,13 +57,14 @@ def _release(url: str, day_date: date) -> None:
 
 def plan_from_db(url: str, day_date: date, options: SolveOptions, settings: PlanSettings, target: Path,
                  force: bool, lang: str = "fr", progress: Progress | None = None,
-                 stage: Callable[[Stage], None] = lambda stage: None) -> tuple[Scenario, PlanRun]:
+                 stage: Callable[[Stage], None] = lambda stage: None,
+                 deadline: Deadline | None = None) -> tuple[Scenario, PlanRun]:
     """Plan the day, write its plan folder, then record the plan in the database."""
     refuse_existing(target, force)
     scenario = _start(url, day_date, options.time_limit + settings.explain_time)
     recorded = False
     try:
-        run = make_plan(scenario, options, settings, progress=progress, stage=stage)
+        run = make_plan(scenario, options, settings, progress=progress, stage=stage, deadline=deadline)
         write_plan_folder(target, force, scenario, run, lang)
         with writing(url) as session:
             day = find_day(session, day_date, lock=True)

@@ -22,7 +22,9 @@ from ..screening import Screening, screen
 from .bound import served_bound
 from .greedy import best_greedy
 from .groups import solve_part
+from .parallel import gather
 from .result import LevelResult, SolveOptions, SolveResult, Status
+from .stop import stopped
 
 BLOCK_REQUESTS = 60  # requests per block: a pilot-sized model, which CP-SAT settles in seconds
 BLOCK_SECONDS = 1.0  # time per block and round when choosing how many rounds to run
@@ -140,7 +142,9 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
         futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
     if while_waiting is not None:
         while_waiting()
-    results = [f.result() for f in futures]
+    results = gather(pool, futures)
+    if stopped() is not None:
+        return current, [r for r in results if r is not None]  # a stopped round is not joined
     plan = Plan(
         [h for r in results for h in r.plan.handovers],
         [u for r in results for u in r.plan.unserved]
@@ -200,6 +204,8 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
             served_only=served_first and index < rounds - 1, while_waiting=bound_day if index == 0 else None,
         )
         results.extend(round_results)
+        if stopped() is not None:
+            break  # the plan of the last whole round stands
     values = plan_levels(scenario, current)
     bounds = {Level.SERVED: sum(scenario.request_by_id[rid].priority for rid in screening.options)}
     if bound is not None:
@@ -210,4 +216,4 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
         for name in scenario.policy.objective
     ]
     solver = "cp-sat (blocks around greedy)" if rounds == 1 else f"cp-sat (blocks, {rounds} rounds)"
-    return SolveResult(current, levels, time.monotonic() - started, options, solver=solver)
+    return SolveResult(current, levels, time.monotonic() - started, options, solver=solver, interrupted=stopped())

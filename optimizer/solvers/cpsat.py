@@ -25,6 +25,7 @@ from .hints import hint_from, hint_from_plan
 from .locks import locked_plan
 from .placing import assign_places
 from .result import LevelResult, Progress, SolveOptions, SolveResult, Status
+from .stop import search, stopped
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -118,6 +119,12 @@ def solve(
     result = SolveResult(plan=Plan(), options=options)
     deterministic_spent = 0.0
     for index, name in enumerate(order):
+        if stopped() is not None:
+            # A signal asked to stop: the plan so far stands, the rest is not settled.
+            result.interrupted = stopped()
+            result.levels.append(LevelResult(name, hm.senses[name], _evaluate(hm, name, values),
+                                             _static_bound(hm, name), Status.INTERRUPTED, 0.0))
+            continue
         # A deterministic run counts the solver's deterministic time, never the clock,
         # so the budget each level gets (and so the plan) is the same run after run.
         spent = deterministic_spent if options.deterministic else time.monotonic() - started
@@ -132,7 +139,7 @@ def solve(
         solver = _parameters(options, budget)
         level_started = time.monotonic()
         watcher = _Watcher(name, progress, started) if progress else None
-        code = solver.Solve(hm.model, watcher) if watcher else solver.Solve(hm.model)
+        code = search(solver, hm.model, watcher)
         seconds = time.monotonic() - level_started
         deterministic_spent += solver.ResponseProto().deterministic_time
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -146,7 +153,9 @@ def solve(
             # at worst), which the hint made feasible.
             value = _evaluate(hm, name, values)
             bound = _static_bound(hm, name)
-        result.levels.append(LevelResult(name, sense, value, bound, _status(code), seconds))
+        status = _status(code) if stopped() is None else Status.INTERRUPTED
+        result.interrupted = stopped()
+        result.levels.append(LevelResult(name, sense, value, bound, status, seconds))
         if progress:
             progress(name, value, bound, time.monotonic() - started)
         if sense == Sense.MAX:

@@ -20,7 +20,10 @@ from ..plan.levels import plan_levels
 from ..plan.rows import Plan
 from ..scenario.schema import Scenario
 from .cpsat import solve
+from .greedy import solve_greedy
+from .parallel import gather
 from .result import LevelResult, SolveOptions, SolveResult, Status
+from .stop import stopped
 
 
 def components(scenario: Scenario) -> list[list[str]]:
@@ -97,14 +100,16 @@ def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor |
             budget = max(1.0, options.time_limit * share * min(1.0, 2 * len(part.requests) / total))
             part_options = replace(options, time_limit=budget)
             futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, cap, start))
-        return [f.result() for f in futures]
+        return gather(pool, futures)
 
-    results = run(None, first_share, [None] * len(parts))
+    # A part a signal stopped before it finished keeps the greedy plan (first round) or its
+    # first-round plan (second round): every part's plan is complete and keeps every rule.
+    results = [r or solve_greedy(part) for part, r in zip(parts, run(None, first_share, [None] * len(parts)))]
     first_round = results
-    if second_round:
+    if second_round and stopped() is None:
         # Each first-round plan meets the day's cap, so it is the second round's start.
         cap = max(plan_levels(part, r.plan)[Level.BALANCE] for part, r in zip(parts, results))
-        results = run(cap, 1 - first_share, [r.plan for r in results])
+        results = [r or kept for r, kept in zip(run(cap, 1 - first_share, [r.plan for r in results]), results)]
     plan = Plan(
         [h for r in results for h in r.plan.handovers],
         [u for r in results for u in r.plan.unserved],
@@ -120,6 +125,8 @@ def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor |
         else:
             bound = sum(lv.bound for lv in known)
         status = Status.OPTIMAL if all(lv.status == Status.OPTIMAL for lv in known) else Status.FEASIBLE
+        status = Status.INTERRUPTED if stopped() is not None and status != Status.OPTIMAL else status
         seconds = sum(lv.seconds for lv in known)
         levels.append(LevelResult(name, SENSE[name], values[name], bound, status, seconds))
-    return SolveResult(plan, levels, time.monotonic() - started, options, solver="cp-sat (decomposed)")
+    return SolveResult(plan, levels, time.monotonic() - started, options, solver="cp-sat (decomposed)",
+                       interrupted=stopped())

@@ -18,6 +18,7 @@ from ..plan.occupancy import Occupancy
 from ..plan.rows import Handover, Plan
 from ..scenario.schema import Request, Scenario
 from ..screening import Screening
+from .stop import search
 
 LOCKS_SECONDS = 10.0  # enough to settle a day's confirmed appointments alone
 
@@ -72,7 +73,7 @@ def _solved(scenario: Scenario, screening: Screening, locked: list[Request]) -> 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = LOCKS_SECONDS
     solver.parameters.num_workers = 1
-    if solver.Solve(hm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if search(solver, hm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise LocksConflict(sorted(ids))
     officer = {rid: o for (rid, o), by in hm.vars.by.items() if solver.Value(by)}
     place = {rid: p for (rid, p), on in hm.vars.on.items() if solver.Value(on)}

@@ -24,6 +24,7 @@ class Status(StrEnum):
     UNKNOWN = "unknown"  # no solution within the budget: the previous level's plan is kept
     HEURISTIC = "heuristic"  # greedy: proves nothing
     FIXED = "fixed"  # settled by an earlier round (balance in a decomposed solve)
+    INTERRUPTED = "interrupted"  # a signal stopped the search before this level was settled
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,12 @@ class SolveResult:
     seconds: float = 0.0
     options: SolveOptions = field(default_factory=SolveOptions)
     solver: str = "cp-sat"
+    interrupted: int | None = None  # the signal that stopped the search, if one did
 
     @property
     def status(self) -> str:
+        if self.interrupted is not None:
+            return Status.INTERRUPTED
         if all(level.status == Status.OPTIMAL for level in self.levels):
             return Status.OPTIMAL
         return Status.FEASIBLE

@@ -25,6 +25,7 @@ from ..plan.occupancy import Occupancy
 from ..plan.rows import Plan
 from ..scenario.schema import Request, Scenario
 from ..screening import Screening
+from ..solvers.stop import search, stopped
 from .insertion import Candidate, candidates
 
 _OFFICER_FINDING = {Blocker.CAP: Why.OFFICERS_AT_CAP, Blocker.COUNT: Why.OFFICERS_AT_COUNT,
@@ -85,62 +86,98 @@ def binding_resources(scenario: Scenario, plan: Plan, request: Request,
     return [finding(Why.NO_SINGLE_RESOURCE, stations=stations)]
 
 
-def displaced_by(scenario: Scenario, screening: Screening, plan: Plan, request_id: str, seconds: float,
-                 workers: int, seed: int) -> Finding | None:
-    """Re-solve `served` with the request forced in; name what it would push out."""
-    hm = build_model(scenario, screening)
-    hm.model.Add(hm.vars.served[request_id] == 1)
-    hm.model.Maximize(hm.level(Level.SERVED))
-    served_now = {h.request_id for h in plan.handovers}
-    for rid, var in hm.vars.served.items():
-        hm.model.AddHint(var, int(rid in served_now and rid != request_id) or int(rid == request_id))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.1)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    code = solver.Solve(hm.model)
-    if code != cp_model.OPTIMAL:
-        return None
-    current = sum(scenario.request_by_id[rid].priority for rid in served_now)
-    forced = int(round(solver.ObjectiveValue()))
-    out = sorted(rid for rid in served_now if not solver.Value(hm.vars.served[rid]))
-    request = scenario.request_by_id[request_id]
-    if forced > current:
-        return finding(Why.BETTER_PLAN, forced=forced, current=current)
-    if forced == current:
-        return finding(Why.TIE, replaced=out)
-    priorities = [[rid, scenario.request_by_id[rid].priority] for rid in out]
-    higher = [rid for rid in out if scenario.request_by_id[rid].priority > request.priority]
-    if higher and len(out) == 1:
-        return finding(Why.PUSHED_OUT_BY_HIGHER, out=priorities)
-    return finding(Why.PUSHES_OUT, out=priorities, worth=current - forced + request.priority,
-                   priority=request.priority)
+class Displacement:
+    """The `served` level re-solved with one request forced in, for one request after another.
+
+    The model is built once; forcing a request in is a change of its `served` variable's
+    domain, undone after the solve.
+    """
+
+    def __init__(self, scenario: Scenario, screening: Screening, plan: Plan, workers: int, seed: int,
+                 deterministic: bool = False):
+        self.scenario, self.plan = scenario, plan
+        self.workers, self.seed, self.deterministic = workers, seed, deterministic
+        self.hm = build_model(scenario, screening)
+        self.hm.model.Maximize(self.hm.level(Level.SERVED))
+        self.served_now = {h.request_id for h in plan.handovers}
+
+    def why(self, request_id: str, seconds: float) -> tuple[Finding | None, float]:
+        """What serving it would push out, and the time spent (deterministic time if deterministic)."""
+        hm, served_now = self.hm, self.served_now
+        variable = hm.vars.served[request_id]
+        domain = hm.model.Proto().variables[variable.Index()].domain  # [0, 1]: a Boolean
+        domain[0] = 1
+        hm.model.ClearHints()
+        for rid, var in hm.vars.served.items():
+            hm.model.AddHint(var, int(rid in served_now and rid != request_id) or int(rid == request_id))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed
+        if self.deterministic:
+            solver.parameters.interleave_search = True
+            solver.parameters.max_deterministic_time = max(seconds, 0.1)
+        else:
+            solver.parameters.max_time_in_seconds = max(seconds, 0.1)
+        started = time.monotonic()
+        try:
+            code = search(solver, hm.model)
+        finally:
+            domain[0] = 0
+        spent = solver.ResponseProto().deterministic_time if self.deterministic else time.monotonic() - started
+        if code != cp_model.OPTIMAL:
+            return None, spent
+        return self._finding(request_id, solver), spent
+
+    def _finding(self, request_id: str, solver: cp_model.CpSolver) -> Finding:
+        scenario, served_now = self.scenario, self.served_now
+        current = sum(scenario.request_by_id[rid].priority for rid in served_now)
+        forced = int(round(solver.ObjectiveValue()))
+        out = sorted(rid for rid in served_now if not solver.Value(self.hm.vars.served[rid]))
+        request = scenario.request_by_id[request_id]
+        if forced > current:
+            return finding(Why.BETTER_PLAN, forced=forced, current=current)
+        if forced == current:
+            return finding(Why.TIE, replaced=out)
+        priorities = [[rid, scenario.request_by_id[rid].priority] for rid in out]
+        higher = [rid for rid in out if scenario.request_by_id[rid].priority > request.priority]
+        if higher and len(out) == 1:
+            return finding(Why.PUSHED_OUT_BY_HIGHER, out=priorities)
+        return finding(Why.PUSHES_OUT, out=priorities, worth=current - forced + request.priority,
+                       priority=request.priority)
 
 
 def explain_unserved(
     scenario: Scenario, screening: Screening, plan: Plan, *, budget: float = 30.0, workers: int = 8, seed: int = 0,
-    solve_checks: bool = True, largest_model: int = 3000,
+    solve_checks: bool = True, largest_model: int = 3000, deterministic: bool = False,
 ) -> Plan:
     """The plan with each `capacity` row's findings naming what binds, within `budget` seconds.
 
-    Displacement re-solves build the whole model, so they run only on days of at most
-    `largest_model` plannable requests; rows reached after the budget keep their finding.
+    Displacement re-solves need a model of the whole day, so they run only on days of at most
+    `largest_model` plannable requests; rows reached after the budget keep their finding. With
+    `deterministic`, the budget is CP-SAT's deterministic time and the insertion analysis is not
+    timed, so the same plan gives the same explanations run after run.
     """
     started = time.monotonic()
+    spent = 0.0  # deterministic: solver time only
+
+    def remaining() -> float:
+        return budget - (spent if deterministic else time.monotonic() - started)
+
     occupancy = Occupancy(scenario, plan)
-    solve_checks = solve_checks and len(screening.options) <= largest_model
-    left = sum(1 for u in plan.unserved if u.reason == Reason.CAPACITY)
+    capacity = [u for u in plan.unserved if u.reason == Reason.CAPACITY]
+    solve_checks = solve_checks and bool(capacity) and len(screening.options) <= largest_model and remaining() > 0.5
+    displacement = Displacement(scenario, screening, plan, workers, seed, deterministic) if solve_checks else None
+    left = len(capacity)
     rows = []
     for row in plan.unserved:
-        remaining = budget - (time.monotonic() - started)
-        if row.reason != Reason.CAPACITY or remaining <= 0:
+        if row.reason != Reason.CAPACITY or remaining() <= 0 or stopped() is not None:
             rows.append(row)
             continue
         request = scenario.request_by_id[row.request_id]
         found = binding_resources(scenario, plan, request, occupancy)
-        remaining = budget - (time.monotonic() - started)
-        if solve_checks and remaining > 0.2:
-            why = displaced_by(scenario, screening, plan, row.request_id, min(remaining / left, 10.0), workers, seed)
+        if displacement is not None and remaining() > 0.2:
+            why, used = displacement.why(row.request_id, min(remaining() / left, 10.0))
+            spent += used
             if why:
                 found.append(why)
         left -= 1

@@ -20,6 +20,7 @@ from ..scenario.schema import Scenario
 from ..screening import screen
 from ..solvers.cpsat import solve
 from ..solvers.groups import components, part_of
+from ..solvers.parallel import gather
 from ..solvers.result import SolveOptions
 
 INVALID = "invalid"  # a roster that leaves out an officer a lock names: no plan can keep it
@@ -161,4 +162,4 @@ def run_sweep(scenario: Scenario, ranges: dict[str, range], target: float, optio
     servable = [len(screen(part).options) for part in parts]
     data = [part.model_dump(mode="json") for part in parts]
     futures = [pool.submit(run_variant, data[v.component], v, servable[v.component], options, all_levels) for v in todo]
-    return Sweep(groups, ranges, [f.result() for f in futures], target)
+    return Sweep(groups, ranges, [o for o in gather(pool, futures) if o is not None], target)
