@@ -28,6 +28,8 @@ def build_model(scenario: Scenario, screening: Screening, previous: dict[str, Ha
     rules.parties(d)
     if energetic:
         tightening.energetic_cuts(d)
+    tightening.officer_cliques(d)
+    tightening.skill_cumulatives(d)
     if not d.previous:
         # Once appointments are published, officers are no longer interchangeable.
         tightening.identical_officers(d)

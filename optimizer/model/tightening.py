@@ -101,3 +101,80 @@ def identical_officers(d: Draft) -> None:
         for first, second in zip(members, members[1:]):
             d.model.Add(d.v.load[first.id] >= d.v.load[second.id])
             d.model.Add(d.v.used[first.id] >= d.v.used[second.id])
+
+
+def _maximal_cliques(spans: list[tuple[int, int, object]]) -> list[list[object]]:
+    """The maximal sets of spans [a, b) that share a moment: a sweep over starts and ends."""
+    events = sorted([(a, 1, i) for i, (a, _, _) in enumerate(spans)] + [(b, 0, i) for i, (_, b, _) in enumerate(spans)])
+    active: set[int] = set()
+    cliques, grew = [], False
+    for _, is_start, i in events:  # at one moment, ends (0) come before starts (1): [a, b) is half-open
+        if is_start:
+            active.add(i)
+            grew = True
+        else:
+            if grew:
+                cliques.append([spans[j][2] for j in sorted(active)])
+            grew = False
+            active.discard(i)
+    return cliques
+
+
+def officer_cliques(d: Draft) -> None:
+    """Handovers that surely overlap need distinct officers: for each officer, the maximal
+    sets of its candidate handovers whose compulsory parts share a moment fit its attention.
+
+    A handover's compulsory part under an officer is what every start that officer allows
+    covers, [last start, first start + minutes); on fixed-interval days (one start each) it is
+    the whole handover. Summed over officers, these rows give the LP the peak overlap as a
+    bound on the officers mobilised, which the per-officer no-overlap constraints hide.
+    """
+    capacity = d.policy.bay_handovers_per_officer
+    spans: dict[str, list[tuple[int, int, tuple]]] = defaultdict(list)
+    for r in d.requests:
+        demand = capacity if d.scenario.category(r).place == "room" else 1
+        for option in d.options[r.id]:
+            for officer_id, starts in option.officer_starts.items():
+                first, last = starts[0][0], starts[-1][1]
+                if last < first + d.minutes[r.id]:
+                    spans[officer_id].append((last, first + d.minutes[r.id], (d.v.by[r.id, officer_id], demand)))
+    for officer_id, members in spans.items():
+        used = d.v.used[officer_id]
+        for clique in _maximal_cliques(members):
+            if sum(demand for _, demand in clique) > capacity:
+                d.model.Add(sum(demand * by for by, demand in clique) <= capacity * used)
+
+
+def skill_cumulatives(d: Draft) -> None:
+    """Per station and skill, the handovers needing it share the attention of the officers
+    who have it: one redundant cumulative each, off-duty hours as fixed blocks."""
+    capacity = d.policy.bay_handovers_per_officer
+    m = d.model
+    for station in d.scenario.stations:
+        officers = d.scenario.officers_at(station.id)
+        members: dict[str | None, list] = defaultdict(list)
+        for r in d.requests:
+            at = d.v.at.get((r.id, station.id))
+            if at is None:
+                continue
+            option = next(o for o in d.options[r.id] if o.station == station.id)
+            demand = capacity if option.kind == "room" else 1
+            skill = d.scenario.category(r).skill
+            for key in {None, skill}:
+                members[key].append((r, at, demand))
+        for skill, group in members.items():
+            crew = [o for o in officers if skill is None or skill in o.skills]
+            if not crew or sum(demand for *_, demand in group) <= capacity * len(crew):
+                continue
+            if skill is None and len(crew) == 1:
+                continue  # the officer's own constraint says it all
+            intervals = [m.NewOptionalFixedSizeIntervalVar(d.start(r.id), d.minutes[r.id], at, f"crew[{r.id},{skill}]")
+                         for r, at, _ in group]
+            demands = [demand for *_, demand in group]
+            day = (min(o.on_duty[0] for o in crew), max(o.on_duty[1] for o in crew))
+            for o in crew:  # outside its shift an officer's attention is not there to share
+                for a, b in ((day[0] - 1440, o.on_duty[0]), (o.on_duty[1], day[1] + 1440)):
+                    if b > a:
+                        intervals.append(m.NewIntervalVar(a, b - a, b, f"off[{o.id}]"))
+                        demands.append(capacity)
+            m.AddCumulative(intervals, demands, capacity * len(crew))
