@@ -31,10 +31,9 @@ from .report.comparison import Candidate, write_comparison
 from .report.sweep import SWEEP_CSV, SWEEP_HTML, write_sweep_csv, write_sweep_html
 from .report.workload import write_report
 from .scenario.schema import Request, Scenario
-from .screening import screen
-from .solvers.cpsat import solve
-from .solvers.day import BLOCK_LIMIT, plan_day
-from .solvers.greedy import solve_greedy
+from .screening import Screening, screen
+from .solvers.day import BLOCK_LIMIT, can_cut, plan_day
+from .solvers.greedy import best_greedy, solve_greedy
 from .solvers.groups import components
 from .solvers.parallel import executor
 from .solvers.result import Progress, SolveOptions, SolveResult
@@ -109,6 +108,12 @@ def write_reserve(scenario: Scenario) -> float:
     return WRITE_SECONDS + WRITE_PER_REQUEST * len(scenario.requests)
 
 
+def serves_everyone(scenario: Scenario, screening: Screening) -> bool:
+    """Whether greedy already plans every plannable request: every solver starts from it and
+    never serves less, so no request will need its displacement explained."""
+    return len(best_greedy(scenario, screening).handovers) == len(screening.options)
+
+
 def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings = PlanSettings(), *,
               previous: Plan | None = None, progress: Progress | None = None,
               stage: Callable[[Stage], None] = _noop, deadline: Deadline | None = None) -> PlanRun:
@@ -121,14 +126,17 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
     deterministic time (`time_limit` whole, so plans repeat) and the clock is not bounded.
     """
     deadline = deadline or Deadline.after(options.time_limit)
-    explain_share = min(settings.explain_time, EXPLAIN_SHARE * options.time_limit) if settings.explain else 0.0
+    screening = screen(scenario)
+    explain_share = 0.0
+    if settings.explain and not settings.greedy and not serves_everyone(scenario, screening):
+        # Explaining takes bounded re-solves only where a plannable request may be left out.
+        explain_share = min(settings.explain_time, EXPLAIN_SHARE * options.time_limit)
     solve_limit = options.time_limit if options.deterministic else \
         max(0.5, deadline.left() - write_reserve(scenario) - explain_share)
     recorded, options = options, replace(options, time_limit=solve_limit)
-    screening = screen(scenario)
     stage(Stage.SOLVING)
     parallel = not settings.greedy and (settings.processes > 1 or settings.cluster) and (
-        len(scenario.requests) > settings.block_size or len(components(scenario)) > 1)
+        (len(scenario.requests) > settings.block_size and can_cut(scenario)) or len(components(scenario)) > 1)
     moved = None
     if previous is not None:
         result, moved = replan(scenario, previous, options, screening=screening, progress=progress)
@@ -139,7 +147,7 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
         with workers(settings.cluster, settings.processes) as pool:
             result = plan_day(scenario, options, pool, settings.block_size, settings.processes, screening=screening)
     else:
-        result = solve(scenario, options, progress=progress, screening=screening)
+        result = plan_day(scenario, options, None, progress=progress, screening=screening)
     result.options = recorded
     if settings.explain and stopped() is None:
         stage(Stage.EXPLAINING)

@@ -13,16 +13,18 @@ from optimizer.plan.levels import plan_levels
 from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from optimizer.solvers.blocks import _blocks, _lane_budgets, solve_in_blocks
+from optimizer.solvers.blocks import _lane_budgets, solve_in_blocks
+from optimizer.solvers.bound import served_bound
+from optimizer.solvers.groups import station_blocks
 from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.solvers.parallel import executor
 from optimizer.solvers.result import SolveOptions
 
 
-@pytest.mark.parametrize("rounds", [1, 3])
+@pytest.mark.parametrize("rounds", [1, 3], ids=["stations", "stations-bands-adaptive"])
 def test_blocks_keep_every_rule_lose_nothing_and_never_serve_less_than_greedy(rounds):
     scenario = Scenario.model_validate(generate(6, 240, seed=5))
-    blocks = _blocks(scenario, 60)
+    blocks = station_blocks(scenario, 60)
     assert len(blocks) > 1 and sorted(s for b in blocks for s in b) == sorted(s.id for s in scenario.stations)
     with executor(processes=2) as pool:
         result = solve_in_blocks(scenario, SolveOptions(time_limit=6, workers=1, seed=0), pool, block_size=60,
@@ -51,12 +53,15 @@ def test_block_budgets_run_in_lanes_fit_the_time_left(sizes, lanes, seconds):
 
 
 def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
-    from optimizer.solvers.bound import served_bound
-
     scenario = Scenario.model_validate(generate(6, 240, seed=5))
     with executor(processes=2) as pool:
-        result = solve_in_blocks(scenario, SolveOptions(time_limit=4, workers=1, seed=0), pool, block_size=60)
+        result = solve_in_blocks(scenario, SolveOptions(time_limit=8, workers=1, seed=0), pool, block_size=60)
     served = next(lv for lv in result.levels if lv.name == "served")
     screening = screen(scenario)
     static = sum(scenario.request_by_id[rid].priority for rid in screening.options)
-    assert served.value <= served.bound == served_bound(scenario, screening) < static
+    bound = served_bound(scenario, screening)
+    assert served.value <= served.bound == bound.value < static
+    assert served.bound_by == bound.by and bound.by in ("time-indexed-lp", "station-lp")
+    # Levels no LP bounds say so, rather than a bound of 0.
+    assert [(lv.name, lv.bound, lv.gap) for lv in result.levels if lv.name in ("balance", "preference")] == \
+        [("balance", None, None), ("preference", None, None)]

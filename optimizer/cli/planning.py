@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from .. import STARTED
+from ..core.codes import BoundBy
 from ..planfolder.folder import PLAN, UNSERVED, check_folder
 from ..planfolder.metrics import officer_loads
 from ..runs import (
@@ -76,8 +77,12 @@ def print_result(scenario: Scenario, run: PlanRun) -> None:
         busiest = max(used, key=lambda o: (o.supervised_minutes, o.officer))
         table.add_row("busiest officer", f"{busiest.officer}: {busiest.supervised_minutes} of {busiest.cap} min")
     for level in result.levels:
-        state = level.status if level.status == Status.OPTIMAL else \
-            f"{level.status}, bound {level.bound}, gap {level.gap:.1%}"
+        if level.status == Status.OPTIMAL:
+            state = level.status if level.bound_by in (None, BoundBy.CPSAT) else f"{level.status}, {level.bound_by}"
+        elif level.bound is None:
+            state = f"{level.status}, no bound"
+        else:
+            state = f"{level.status}, bound {level.bound} ({level.bound_by}), gap {level.gap:.1%}"
         table.add_row(f"level {level.name}", f"{level.value} ({state}, {level.seconds:.1f} s)")
     out.print(table)
     if run.changes is not None:

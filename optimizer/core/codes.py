@@ -34,6 +34,16 @@ class Level(StrEnum):
     CHANGES = "changes"  # a re-plan only: the weighted moves of published appointments
 
 
+class BoundBy(StrEnum):
+    """What proved a level's bound (`bound_by` in summary.json): the reader can judge it."""
+
+    CPSAT = "cp-sat"  # the search of the one model of the day
+    TIME_INDEXED_LP = "time-indexed-lp"  # HiGHS, a start per request, station and slot (`solvers/bound.py`)
+    STATION_LP = "station-lp"  # a station per request, capacities over spans of the day
+    PEAK_OVERLAP = "peak-overlap"  # handovers that surely overlap need that many officers
+    PLANNABLE = "plannable"  # every plannable request served: nothing better is known
+
+
 SENSE: dict[Level, Sense] = {
     Level.SERVED: Sense.MAX,
     Level.OFFICERS: Sense.MIN,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .codes import Level, Reason
+from .codes import BoundBy, Level, Reason
 from .findings import Blocker, Finding, Why
 from .i18n import N_, _, ngettext
 from .times import format_range, format_time
@@ -25,6 +25,14 @@ LEVEL_LABELS = {
     Level.BALANCE: N_("minutes of the busiest officer (min)"),
     Level.PREFERENCE: N_("distance from the preferred station (min)"),
     Level.CHANGES: N_("changes to published appointments, weighted (min)"),
+}
+
+BOUND_LABELS = {
+    BoundBy.CPSAT: N_("CP-SAT search"),
+    BoundBy.TIME_INDEXED_LP: N_("time-indexed LP relaxation"),
+    BoundBy.STATION_LP: N_("LP relaxation by station"),
+    BoundBy.PEAK_OVERLAP: N_("peak of handovers that surely overlap"),
+    BoundBy.PLANNABLE: N_("every plannable request served"),
 }
 
 BLOCKER_LABELS = {
@@ -50,6 +58,16 @@ def level_label(name: str) -> str:
         return _(LEVEL_LABELS[Level(name)])
     except ValueError:
         return name
+
+
+def bound_label(code: str | None) -> str:
+    """What proved a bound, for people; empty when nothing did."""
+    if not code:
+        return ""
+    try:
+        return _(BOUND_LABELS[BoundBy(code)])
+    except ValueError:
+        return code
 
 
 def _ranges(ranges: Iterable[Any]) -> str:

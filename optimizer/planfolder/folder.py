@@ -111,6 +111,10 @@ def _appointment(h: Handover | None) -> str:
     return "" if h is None else f"{h.station} {h.place} {h.officer} {format_time(h.start)}-{format_time(h.end)}"
 
 
+def _rounded(gap: float | None) -> float | None:
+    return None if gap is None else round(gap, 6)
+
+
 def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
     plan = result.plan
     loads = officer_loads(scenario, plan)
@@ -121,10 +125,11 @@ def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
         "status": result.status,
         "objective": {level.name: level.value for level in result.levels},
         "bound": {level.name: level.bound for level in result.levels},
-        "gap": {level.name: round(level.gap, 6) for level in result.levels},
+        "gap": {level.name: _rounded(level.gap) for level in result.levels},
         "levels": [
             {"name": level.name, "sense": level.sense, "value": level.value, "bound": level.bound,
-             "status": level.status, "gap": round(level.gap, 6), "seconds": round(level.seconds, 3)}
+             "bound_by": level.bound_by, "status": level.status, "gap": _rounded(level.gap),
+             "seconds": round(level.seconds, 3)}
             for level in result.levels
         ],
         "solve_seconds": round(result.seconds, 3),

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.codes import Reason
-from ..core.i18n import _, decimal, language, long_date, percent
-from ..core.sentences import level_label, reason_label, sentence
+from ..core.i18n import _, decimal, integer, language, long_date, percent
+from ..core.sentences import bound_label, level_label, reason_label, sentence
 from ..core.times import format_range
 from ..planfolder.folder import REPORT, PlanFolder, read_folder
 from ..planfolder.metrics import OfficerLoad
@@ -39,7 +39,9 @@ def level_status(level: dict[str, Any]) -> str:
     if status == "optimal":
         return _("optimal")
     if status == "feasible":
-        return _("not proven optimal: gap {gap}").format(gap=percent(float(level.get("gap") or 0.0), 1))
+        if level.get("gap") is None:
+            return _("not proven optimal: no bound known")
+        return _("not proven optimal: gap {gap}").format(gap=percent(float(level["gap"]), 1))
     if status == "unknown":
         return _("no solution at this level: value of the previous plan")
     return str(status)
@@ -84,6 +86,8 @@ def report_context(folder: PlanFolder) -> dict[str, Any]:
         })
     levels = [
         {**level, "label": level_label(level["name"]), "status_text": level_status(level),
+         "bound_text": "—" if level.get("bound") is None else integer(level["bound"]),
+         "bound_by_text": bound_label(level.get("bound_by")),
          "seconds_text": seconds(level["seconds"]) if level.get("seconds") is not None else "—"}
         for level in summary_levels(summary)
     ]

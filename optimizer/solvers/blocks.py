@@ -15,13 +15,14 @@ from dataclasses import replace
 
 from ..core.codes import SENSE, Level, Reason
 from ..core.findings import FITS_ALONE
+from ..core.times import Range
 from ..plan.levels import plan_levels
 from ..plan.rows import Plan, Unserved
 from ..scenario.schema import Lock, Scenario
 from ..screening import Screening, screen
-from .bound import served_bound
+from .bound import Bounding, tighten
 from .greedy import best_greedy
-from .groups import solve_part
+from .groups import solve_part, station_blocks
 from .parallel import gather
 from .result import LevelResult, SolveOptions, SolveResult, Status
 from .stop import stopped
@@ -29,9 +30,38 @@ from .stop import stopped
 BLOCK_REQUESTS = 60  # requests per block: a pilot-sized model, which CP-SAT settles in seconds
 BLOCK_SECONDS = 1.0  # time per block and round when choosing how many rounds to run
 MAX_ROUNDS = 8
+# CP-SAT workers per block. Blocks run `processes` at a time, so a full portfolio each
+# crowds the cores: on paris seed 1 (2 cores, 2 processes, 60 s) 8 workers served 905,
+# 4 913, 2 921, 1 915.
+BLOCK_WORKERS = 2
+# Two kinds of round: blocks of stations with every request free, and wider blocks where only
+# the requests in a band of the day are free (about as many: the band is a third of the day).
+STATIONS, BANDS = "stations", "bands"
+BAND_BLOCK_FACTOR, BAND_SHARE = 3, 1 / 3
 
 
-def _lane_budgets(sizes: list[int], lanes: int, seconds: float) -> list[float]:
+def _next_kind(index: int, gains: dict[str, list[int]]) -> str:
+    """Stations first, then bands, then whichever kind gained more the last time it ran."""
+    if index < 2:
+        return (STATIONS, BANDS)[index]
+    return BANDS if gains[BANDS][-1] > gains[STATIONS][-1] else STATIONS
+
+
+def _band(scenario: Scenario, rng: random.Random) -> Range:
+    """A span of a third of the opening day, placed at random on the slot grid."""
+    opens = min(s.hours[0][0] for s in scenario.stations)
+    closes = max(s.hours[-1][1] for s in scenario.stations)
+    width = max(scenario.policy.slot_minutes, round((closes - opens) * BAND_SHARE))
+    step = scenario.policy.slot_minutes
+    start = opens + step * rng.randrange(max(1, (closes - opens - width) // step + 1))
+    return start, start + width
+
+
+def _served(scenario: Scenario, plan: Plan) -> int:
+    return sum(scenario.request_by_id[h.request_id].priority for h in plan.handovers)
+
+
+def _lane_budgets(sizes: list[float], lanes: int, seconds: float) -> list[float]:
     """Budgets in proportion to size that fit `seconds` when run `lanes` at a time.
 
     A pool of `lanes` workers taking the blocks largest first gives each to the
@@ -40,50 +70,32 @@ def _lane_budgets(sizes: list[int], lanes: int, seconds: float) -> list[float]:
     `seconds`. (A block that ends early can reorder the rest: the deadline given
     to `groups.solve_part` covers that.)
     """
-    load = [0] * max(1, lanes)
+    load = [0.0] * max(1, lanes)
     for size in sorted(sizes, reverse=True):
         load[load.index(min(load))] += size
     factor = seconds / max(1, max(load))
     return [factor * size for size in sizes]
 
 
-def _blocks(scenario: Scenario, size: int, rng: random.Random | None = None) -> list[list[str]]:
-    """Stations grouped into blocks of about `size` requests, grown along request links.
-
-    With `rng`, blocks grow from stations in a shuffled order, so that each round
-    of a search cuts the day in other places.
-    """
-    neighbours: dict[str, set[str]] = {s.id: set() for s in scenario.stations}
-    load: dict[str, int] = {s.id: 0 for s in scenario.stations}
-    for request in scenario.requests:
-        if request.stations:
-            load[request.stations[0]] += 1
-        for a in request.stations:
-            neighbours[a].update(request.stations)
-    seeds = [s.id for s in scenario.stations]
-    if rng is not None:
-        rng.shuffle(seeds)
-    blocks, seen = [], set()
-    for seed in seeds:
-        if seed in seen:
-            continue
-        block, count, queue = [], 0, [seed]
-        while queue and count < size:
-            current = queue.pop(0)
-            if current in seen:
-                continue
-            seen.add(current)
-            block.append(current)
-            count += load[current]
-            queue.extend(sorted(neighbours[current] - seen))
-        blocks.append(block)
-    return blocks
+def _in_band(scenario: Scenario, screening: Screening, request_id: str, booked, band: Range) -> bool:
+    """Whether a request lies in the band: its appointment, or else one of its possible starts."""
+    a, b = band
+    if request_id in booked:
+        h = booked[request_id]
+        return a <= h.start and h.end <= b
+    minutes = scenario.minutes(scenario.request_by_id[request_id])
+    return any(first <= b - minutes and last >= a and max(first, a) <= min(last, b - minutes)
+               for option in screening.options[request_id] for first, last in option.starts())
 
 
 def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, blocks: list[list[str]],
                   options: SolveOptions, pool: Executor, seconds: float, processes: int,
-                  served_only: bool, while_waiting=None) -> tuple[Plan, list[SolveResult]]:
+                  served_only: bool, band: Range | None = None) -> tuple[Plan, list[SolveResult]]:
     """One round: every block re-planned with the rest of the day held as `current` has it.
+
+    With a `band` (a span of the day), only the requests of a block that lie in it are free
+    and the block's other appointments are held where they are: blocks can then span more
+    stations, so a request may move between stations the plain blocks keep apart.
 
     Each request belongs to one block: that of the station `current` books it at,
     else that of its first station where screening found an option. It is free
@@ -110,13 +122,16 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
             for person in (request.seller, request.buyer):
                 person_blocks.setdefault(person, set()).add(home[request.id])
     members: list[list] = [[] for _ in blocks]
+    free = [0] * len(blocks)
     held_unserved = []
     for request in scenario.requests:
         if request.id not in home:
             continue
         block = home[request.id]
-        if person_blocks[request.seller] | person_blocks[request.buyer] == {block}:
+        alone = person_blocks[request.seller] | person_blocks[request.buyer] == {block}
+        if alone and (band is None or _in_band(scenario, screening, request.id, booked, band)):
             inside = [s for s in request.stations if block_of[s] == block]
+            free[block] += 1
             members[block].append(request if len(inside) == len(request.stations)
                                   else request.model_copy(update={"stations": inside}))
         elif request.id in booked:
@@ -129,24 +144,27 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     if served_only:
         # A round before the last only has to serve more; the last settles every level.
         fields["policy"] = scenario.policy.model_copy(update={"objective": [Level.SERVED]})
-    work = sorted(((block, requests) for block, requests in zip(blocks, members) if requests),
-                  key=lambda item: -len(item[1]))  # largest first, as `_lane_budgets` plans
-    budgets = _lane_budgets([len(requests) for _, requests in work], processes, seconds)
+    # Largest first, as `_lane_budgets` plans; a held appointment weighs a fifth of a free request.
+    work = sorted(((block, requests, n + 0.2 * (len(requests) - n))
+                   for block, requests, n in zip(blocks, members, free) if n),
+                  key=lambda item: -item[2])
+    budgets = _lane_budgets([size for *_, size in work], processes, seconds)
+    # A block with nothing free keeps its appointments as they are, without a solve.
+    idle = {r.id for requests, n in zip(members, free) if not n for r in requests}
+    kept = [h for h in current.handovers if h.request_id in idle]
     deadline = time.time() + seconds
     futures = []
-    for (block, requests), budget in zip(work, budgets):
+    for (block, requests, _), budget in zip(work, budgets):
         part = scenario.part(set(block), requests, **fields)
-        part_options = replace(options, time_limit=max(1.0, budget))
+        part_options = replace(options, time_limit=max(1.0, budget), workers=min(options.workers, BLOCK_WORKERS))
         ids = {r.id for r in requests}
         start = Plan([h for h in current.handovers if h.request_id in ids])
         futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
-    if while_waiting is not None:
-        while_waiting()
     results = gather(pool, futures)
     if stopped() is not None:
         return current, [r for r in results if r is not None]  # a stopped round is not joined
     plan = Plan(
-        [h for r in results for h in r.plan.handovers],
+        [h for r in results for h in r.plan.handovers] + kept,
         [u for r in results for u in r.plan.unserved]
         + [Unserved(rid, Reason.CAPACITY, FITS_ALONE) for rid in held_unserved]
         + [Unserved(rid, reason, why) for rid, (reason, why) in screening.unserved.items()],
@@ -177,22 +195,25 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     left = max(1.0, left)
     finish = time.monotonic() + left
     rng = random.Random(options.seed)
-    bound: int | None = None
+    # While the rounds solve, the main process (idle otherwise) bounds the whole day.
+    bounding = Bounding(scenario, screening, left)
     results: list[SolveResult] = []
     served_first = scenario.policy.objective[0] == Level.SERVED
 
-    def bound_day() -> None:
-        # While the first round solves, the main process (idle otherwise) bounds the whole day.
-        nonlocal bound
-        bound = served_bound(scenario, screening, time_limit=max(1.0, left / 2))
-
-    blocks = _blocks(scenario, block_size)
+    blocks = station_blocks(scenario, block_size)
     if rounds is None:
         # As many rounds as give every block about BLOCK_SECONDS of the day's limit each.
         rounds = max(1, min(MAX_ROUNDS, int(options.time_limit * processes / (len(blocks) * BLOCK_SECONDS))))
+    gains: dict[str, list[int]] = {STATIONS: [], BANDS: []}
     for index in range(rounds):
-        if index:
-            blocks = _blocks(scenario, block_size, rng)
+        kind = _next_kind(index, gains)
+        band = None
+        if kind == BANDS:
+            blocks = station_blocks(scenario, BAND_BLOCK_FACTOR * block_size, rng)
+            band = _band(scenario, rng)
+        elif index:
+            blocks = station_blocks(scenario, block_size, rng)
+        before = _served(scenario, current)
         if options.deterministic:
             seconds = left / rounds
         else:
@@ -201,19 +222,20 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
             seconds = max(1.0, (finish - time.monotonic()) / (rounds - index))
         current, round_results = _solve_blocks(
             scenario, screening, current, blocks, options, pool, seconds, processes,
-            served_only=served_first and index < rounds - 1, while_waiting=bound_day if index == 0 else None,
+            served_only=served_first and index < rounds - 1, band=band,
         )
+        gains[kind].append(_served(scenario, current) - before)
         results.extend(round_results)
         if stopped() is not None:
             break  # the plan of the last whole round stands
     values = plan_levels(scenario, current)
-    bounds = {Level.SERVED: sum(scenario.request_by_id[rid].priority for rid in screening.options)}
-    if bound is not None:
-        bounds[Level.SERVED] = min(bounds[Level.SERVED], bound)
     levels = [
-        LevelResult(name, SENSE[name], values[name], bounds.get(name, 0), Status.FEASIBLE,
+        LevelResult(name, SENSE[name], values[name], None, Status.FEASIBLE,
                     sum(lv.seconds for r in results for lv in r.levels if lv.name == name))
         for name in scenario.policy.objective
     ]
+    # A deterministic run waits for the bound, so that it too is the same run after run.
+    wait = left if options.deterministic else 0.0 if stopped() else finish - time.monotonic()
+    tighten(scenario, screening, levels, served=bounding.best(wait=wait))
     solver = "cp-sat (blocks around greedy)" if rounds == 1 else f"cp-sat (blocks, {rounds} rounds)"
     return SolveResult(current, levels, time.monotonic() - started, options, solver=solver, interrupted=stopped())

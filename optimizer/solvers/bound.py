@@ -1,32 +1,159 @@
-"""An upper bound on the `served` level that needs no CP-SAT model of the day.
+"""Bounds that need no CP-SAT model of the day: what no plan can beat, for the gap to mean something.
 
-Days planned in blocks have no global CP-SAT bound: each block is solved with
-the rest of the day fixed. This LP relaxes the day to one fractional choice of
-station per request and keeps, per station, what any plan must respect over
-spans of the day: places and officers' attention in each span, and the
-supervision caps of the officers on duty then (an officer can supervise at most
-`min(cap, bays per officer × minutes on duty)` inside a span). Every row holds
-for every feasible plan, so the LP optimum, rounded down, bounds `served`.
+`served`: two LP relaxations, each valid for every feasible plan, and the lower one wins.
+
+- The *station LP* relaxes the day to one fractional station per request and keeps, per
+  station and span of the day, places, officers' attention and the supervision caps of the
+  officers on duty. Fast (under a second at paris size) and weak where one room is shared.
+- The *time-indexed LP* (solved by HiGHS' interior point method) has a variable per request,
+  station and start on the slot grid, and a row per station and slot for places, officers'
+  attention per skill and visitors, per person and slot for the parties. It sees that a
+  room holds one handover at a time: on a generated paris day it bounds `served` at 976
+  where the station LP says 1,005.
+
+Large days are cut into pieces of neighbouring stations so that each LP stays small; a
+request whose stations lie in two pieces is counted as served (which keeps the bound valid)
+and left out of both. A piece whose time-indexed LP does not finish in time keeps its
+station LP.
+
+`officers`: handovers that surely overlap (a fixed start, or a window too short for them to
+avoid each other) need as many officers at their station at that moment (`peak_overlap`).
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
 
+import highspy
+import numpy as np
 from ortools.linear_solver import pywraplp
 
+from ..core.codes import BoundBy, Level
 from ..core.times import intersect, merge_ranges, overlap
 from ..scenario.schema import Scenario
 from ..screening import Screening
+from .groups import station_blocks
+from .result import LevelResult, Status
 
-SPAN_STEP = 120  # minutes between the ends of the spans the rows cover
+SPAN_STEP = 120  # minutes between the ends of the spans the station LP's rows cover
+PIECE_REQUESTS = 1200  # requests per piece of the time-indexed LP: about 10 s of HiGHS at paris density
+EPSILON = 1e-6  # LP values are rounded down after this tolerance (interior point: 1e-7 relative)
 
 
-def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0) -> int | None:
-    """The LP bound on the sum of priorities served, rounded down; None if the LP did not finish."""
+@dataclass(frozen=True)
+class Bound:
+    value: int
+    by: BoundBy
+
+
+def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0,
+                 found: Callable[[Bound], None] | None = None) -> Bound:
+    """The best bound on the sum of priorities served that fits in `time_limit` seconds.
+
+    `found` hears of each better bound as soon as it is known, so that a caller that cannot
+    wait (`Bounding`) keeps the best so far.
+    """
     started = time.monotonic()
+    plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
+    best = Bound(plannable, BoundBy.PLANNABLE)
+
+    def better(value: float, by: BoundBy) -> None:
+        nonlocal best
+        if math.floor(value + EPSILON) < best.value:
+            best = Bound(math.floor(value + EPSILON), by)
+            if found is not None:
+                found(best)
+
+    whole = _station_lp(scenario, screening, list(screening.options), time_limit)
+    if whole is not None:
+        better(whole, BoundBy.STATION_LP)
+    pieces, shared = _pieces(scenario, screening)
+    total, improved = float(shared), False
+    for ids in pieces:
+        left = time_limit - (time.monotonic() - started)
+        if left < 0.5:
+            return best  # out of time: the whole day's station LP stands
+        by_station = _station_lp(scenario, screening, ids, left)
+        by_time = _time_indexed_lp(scenario, screening, ids, time_limit - (time.monotonic() - started))
+        candidates = [v for v in (by_station, by_time) if v is not None]
+        if not candidates:
+            return best
+        total += min(candidates)
+        improved |= by_time is not None and (by_station is None or by_time < by_station)
+    better(total, BoundBy.TIME_INDEXED_LP if improved else BoundBy.STATION_LP)
+    return best
+
+
+class Bounding:
+    """The served bound, computed in a thread while the search runs; `best()` is the best so far.
+
+    HiGHS and GLOP release the GIL while they solve, so the thread costs the search little
+    beyond the cores it takes.
+    """
+
+    def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
+        plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
+        self._best = Bound(plannable, BoundBy.PLANNABLE)
+        self._thread = threading.Thread(target=self._run, args=(scenario, screening, seconds), name="bound",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, scenario: Scenario, screening: Screening, seconds: float) -> None:
+        served_bound(scenario, screening, seconds, found=self._keep)
+
+    def _keep(self, bound: Bound) -> None:
+        self._best = bound
+
+    def best(self, wait: float = 0.0) -> Bound:
+        """The best bound after waiting at most `wait` seconds for the rest."""
+        self._thread.join(max(0.0, wait))
+        return self._best
+
+
+def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult], served: Bound | None = None,
+            seconds: float = 0.0) -> None:
+    """Each level's bound made as strong as what is known here, and a level whose bound meets
+    its value marked as proven: `served` by the LP bounds (`served`, or computed in `seconds`
+    when its level is open), `officers` by the peak overlap."""
+    by_name = {level.name: level for level in levels}
+    level = by_name.get(Level.SERVED)
+    if level is not None and level.status != Status.OPTIMAL:
+        if served is None and seconds > 0:
+            served = served_bound(scenario, screening, seconds)
+        if served is not None and (level.bound is None or served.value < level.bound):
+            level.bound, level.bound_by = served.value, served.by
+    value = level.value if level is not None else None
+    level = by_name.get(Level.OFFICERS)
+    if level is not None and level.status != Status.OPTIMAL:
+        need = officers_bound(scenario, screening, value)
+        if need is not None and (level.bound is None or need.value > level.bound):
+            level.bound, level.bound_by = need.value, need.by
+    for level in levels:
+        if level.status in (Status.FEASIBLE, Status.UNKNOWN) and level.bound == level.value:
+            level.status = Status.OPTIMAL
+
+
+def _pieces(scenario: Scenario, screening: Screening) -> tuple[list[list[str]], int]:
+    """Requests grouped by pieces of neighbouring stations, and the priority of those that span two."""
+    piece_of = {s: i for i, block in enumerate(station_blocks(scenario, PIECE_REQUESTS)) for s in block}
+    pieces: dict[int, list[str]] = defaultdict(list)
+    shared = 0
+    for rid, options in screening.options.items():
+        found = {piece_of[o.station] for o in options}
+        if len(found) == 1:
+            pieces[found.pop()].append(rid)
+        else:
+            shared += scenario.request_by_id[rid].priority
+    return [pieces[i] for i in sorted(pieces)], shared
+
+
+def _station_lp(scenario: Scenario, screening: Screening, ids: list[str], time_limit: float) -> float | None:
+    """The station LP over the requests `ids`; None if GLOP did not finish."""
     policy = scenario.policy
     turnover, bays_each = policy.turnover_minutes, policy.bay_handovers_per_officer
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -34,13 +161,13 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
     objective.SetMaximization()
     # (station, resource) -> [(variable, earliest start, latest end, weight)]
     members: dict[tuple[str, tuple], list] = defaultdict(list)
-    for rid, options in screening.options.items():
+    for rid in ids:
         request = scenario.request_by_id[rid]
         category = scenario.category(request)
         minutes = scenario.minutes(request)
         locked = request.locked.station if request.locked is not None else None
         choice = lp.Constraint(1 if locked else 0, 1)
-        for option in options:
+        for option in screening.options[rid]:
             x = lp.NumVar(1 if option.station == locked else 0, 1, "")
             objective.SetCoefficient(x, request.priority)
             choice.SetCoefficient(x, 1)
@@ -53,8 +180,7 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
                 members[option.station, ("attention", skill)].append((x, first, last + minutes, attention))
                 members[option.station, ("load", skill)].append((x, first, last + minutes, minutes))
     for (station_id, resource), group in members.items():
-        station = scenario.station_by_id[station_id]
-        capacity = _capacity(scenario, station, resource)
+        capacity = _capacity(scenario, station_id, resource)
         earliest = min(first for _, first, _, _ in group)
         latest = max(end for _, _, end, _ in group)
         cuts = sorted({earliest, *range(earliest - earliest % SPAN_STEP + SPAN_STEP, latest, SPAN_STEP)})
@@ -70,16 +196,16 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
                 row = lp.Constraint(0, limit)
                 for x, w in inside:
                     row.SetCoefficient(x, w)
-    lp.SetTimeLimit(int(max(1.0, time_limit - (time.monotonic() - started)) * 1000))
-    status = lp.Solve()
-    if status != pywraplp.Solver.OPTIMAL:
+    lp.SetTimeLimit(int(max(1.0, time_limit) * 1000))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return math.floor(objective.Value() + 1e-6)
+    return objective.Value()
 
 
-def _capacity(scenario: Scenario, station, resource: tuple):
+def _capacity(scenario: Scenario, station_id: str, resource: tuple):
     """What the station offers of `resource` in a span [a, b)."""
     policy = scenario.policy
+    station = scenario.station_by_id[station_id]
     turnover, bays_each = policy.turnover_minutes, policy.bay_handovers_per_officer
     what, detail = resource
     if what == "place":
@@ -92,3 +218,143 @@ def _capacity(scenario: Scenario, station, resource: tuple):
         return lambda a, b: bays_each * sum(overlap(spans, a, b) for spans in duty)
     caps = [scenario.supervision_cap(o) for o in crew]
     return lambda a, b: sum(min(cap, bays_each * overlap(spans, a, b)) for cap, spans in zip(caps, duty))
+
+
+def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], time_limit: float) -> float | None:
+    """The time-indexed LP over the requests `ids`; None if HiGHS did not finish in `time_limit`."""
+    policy = scenario.policy
+    step, turnover, bays_each = policy.slot_minutes, policy.turnover_minutes, policy.bay_handovers_per_officer
+    persons: dict[str, int] = defaultdict(int)
+    for rid in ids:
+        request = scenario.request_by_id[rid]
+        for person in {request.seller, request.buyer}:
+            persons[person] += 1
+    cost: list[float] = []
+    rows: dict[tuple, list[tuple[int, int]]] = defaultdict(list)  # row key -> (column, coefficient)
+    fixed: set[tuple] = set()  # rows of locked requests: served, = 1
+    for rid in ids:
+        request = scenario.request_by_id[rid]
+        category = scenario.category(request)
+        minutes = scenario.minutes(request)
+        lock = request.locked
+        shared = {person for person in (request.seller, request.buyer) if persons[person] > 1}
+        columns = []
+        for option in screening.options[rid]:
+            station = scenario.station_by_id[option.station]
+            demand = bays_each if option.kind == "room" else 1
+            for first, last in option.starts():
+                for start in range(first, last + 1, step):
+                    if lock is not None and (option.station != lock.station or start != lock.start):
+                        continue
+                    column = len(cost)
+                    cost.append(request.priority)
+                    columns.append(column)
+                    for t in range(start, start + minutes + turnover, step):
+                        rows["place", option.station, option.kind, t].append((column, 1))
+                    for t in range(start, start + minutes, step):
+                        for skill in {None, category.skill}:
+                            rows["attention", option.station, skill, t].append((column, demand))
+                        if option.kind == "room" and station.max_visitors is not None:
+                            rows["visitors", option.station, t].append((column, request.party_size))
+                        for person in shared:
+                            rows["party", person, t].append((column, 1))
+                    for skill in {None, category.skill}:
+                        rows["load", option.station, skill].append((column, minutes))
+        rows["one", rid] = [(column, 1) for column in columns]
+        if lock is not None:
+            fixed.add(("one", rid))
+    if not cost:
+        return 0.0
+    crews: dict[tuple[str, str | None], list] = {}
+
+    def crew(station_id: str, skill: str | None) -> list:
+        if (station_id, skill) not in crews:
+            crews[station_id, skill] = [o for o in scenario.officers_at(station_id)
+                                        if skill is None or skill in o.skills]
+        return crews[station_id, skill]
+
+    def limit(key: tuple) -> float:
+        what = key[0]
+        if what == "place":
+            return len(scenario.station_by_id[key[1]].places(key[2]))
+        if what == "attention":
+            return bays_each * sum(1 for o in crew(key[1], key[2]) if o.on_duty[0] <= key[3] < o.on_duty[1])
+        if what == "visitors":
+            return scenario.station_by_id[key[1]].max_visitors
+        if what == "load":
+            return sum(scenario.supervision_cap(o) for o in crew(key[1], key[2]))
+        return 1  # one: served at most once; party: one place at a time
+
+    lower, upper, starts, index, value = [], [], [], [], []
+    for key, terms in rows.items():
+        bound = limit(key)
+        if key[0] != "one" and sum(w for _, w in terms) <= bound:
+            continue  # a row that can never bind
+        lower.append(1.0 if key in fixed else 0.0)
+        upper.append(float(bound))
+        starts.append(len(index))
+        for column, weight in terms:
+            index.append(column)
+            value.append(weight)
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("solver", "ipm")  # ten times faster than simplex here
+    highs.setOptionValue("run_crossover", "off")  # the value is all we need, not a vertex
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("time_limit", max(0.1, float(time_limit)))
+    n = len(cost)
+    highs.addVars(n, np.zeros(n), np.ones(n))
+    highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
+    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    highs.addRows(len(lower), np.array(lower), np.array(upper), len(index), np.array(starts, dtype=np.int32),
+                  np.array(index, dtype=np.int32), np.array(value, dtype=float))
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    # The interior point stops within a relative tolerance of the optimum: allow for it.
+    objective = highs.getInfo().objective_function_value
+    return objective * (1 + 1e-6)
+
+
+def peak_overlap(scenario: Scenario, screening: Screening) -> dict[str, int]:
+    """Per station, the most officers that handovers which surely overlap there need at once.
+
+    Only requests with one acceptable station count; a handover's sure part is what every
+    start it can take covers, [last start, first start + minutes). A room handover takes an
+    officer whole, a bay handover a share (`bay_handovers_per_officer`).
+    """
+    bays_each = scenario.policy.bay_handovers_per_officer
+    events: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for rid, options in screening.options.items():
+        if len(options) != 1:
+            continue
+        option, minutes = options[0], scenario.minutes(scenario.request_by_id[rid])
+        starts = option.starts()
+        first, last = starts[0][0], starts[-1][1]
+        if last < first + minutes:
+            demand = bays_each if option.kind == "room" else 1
+            events[option.station] += [(last, demand), (first + minutes, -demand)]
+    peaks = {}
+    for station_id, changes in events.items():
+        level = peak = 0
+        for _, change in sorted(changes):  # at one moment, ends (negative) come first
+            level += change
+            peak = max(peak, level)
+        peaks[station_id] = math.ceil(peak / bays_each)
+    return peaks
+
+
+def officers_bound(scenario: Scenario, screening: Screening, served: int | None) -> Bound | None:
+    """A lower bound on the officers mobilised once `served` (sum of priorities) is held, if any.
+
+    Each request left out lowers the priority served by at least 1 and the officers needed by
+    at most 1, so the peak overlap, less what may be left out, still needs officers.
+    """
+    order = list(scenario.policy.objective)
+    if Level.OFFICERS not in order:
+        return None
+    plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
+    before = Level.SERVED in order and order.index(Level.SERVED) < order.index(Level.OFFICERS)
+    slack = plannable - served if before and served is not None else plannable
+    need = sum(peak_overlap(scenario, screening).values()) - max(0, slack)
+    return Bound(need, BoundBy.PEAK_OVERLAP) if need > 0 else None

@@ -12,7 +12,7 @@ import time
 from ortools.sat.python import cp_model
 
 from ..check import check_plan
-from ..core.codes import Level, Reason, Sense
+from ..core.codes import BoundBy, Level, Reason, Sense
 from ..core.findings import FITS_ALONE
 from ..model.build import build_model
 from ..model.variables import HandoverModel
@@ -122,8 +122,9 @@ def solve(
         if stopped() is not None:
             # A signal asked to stop: the plan so far stands, the rest is not settled.
             result.interrupted = stopped()
-            result.levels.append(LevelResult(name, hm.senses[name], _evaluate(hm, name, values),
-                                             _static_bound(hm, name), Status.INTERRUPTED, 0.0))
+            bound, by = _static_bound(hm, name)
+            result.levels.append(LevelResult(name, hm.senses[name], _evaluate(hm, name, values), bound,
+                                             Status.INTERRUPTED, 0.0, by))
             continue
         # A deterministic run counts the solver's deterministic time, never the clock,
         # so the budget each level gets (and so the plan) is the same run after run.
@@ -145,18 +146,18 @@ def solve(
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {var.Index(): solver.Value(var) for var in hm.solution_vars()}
             value = int(round(solver.ObjectiveValue()))
-            bound = int(round(solver.BestObjectiveBound()))
+            bound, by = int(round(solver.BestObjectiveBound())), BoundBy.CPSAT
         elif code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"level '{name}': the model is {solver.StatusName(code)}; this is a bug")
         else:
             # No solution within the budget: keep the previous one (the trivial plan
             # at worst), which the hint made feasible.
             value = _evaluate(hm, name, values)
-            bound = _static_bound(hm, name)
+            bound, by = _static_bound(hm, name)
         status = _status(code) if stopped() is None else Status.INTERRUPTED
         result.interrupted = stopped()
-        result.levels.append(LevelResult(name, sense, value, bound, status, seconds))
-        if progress:
+        result.levels.append(LevelResult(name, sense, value, bound, status, seconds, by))
+        if progress and bound is not None:
             progress(name, value, bound, time.monotonic() - started)
         if sense == Sense.MAX:
             hm.model.Add(expr >= value)
@@ -169,7 +170,7 @@ def solve(
     actual = plan_levels(scenario, result.plan, previous, set(screening.options))
     if busiest_cap is not None:
         result.levels.append(LevelResult(Level.BALANCE, Sense.MIN, actual[Level.BALANCE], actual[Level.BALANCE],
-                                         Status.FIXED, 0.0))
+                                         Status.FIXED, 0.0, BoundBy.CPSAT))
     for level in result.levels:
         level.value = actual[level.name]
     result.seconds = time.monotonic() - started
@@ -181,13 +182,13 @@ def _evaluate(hm: HandoverModel, name: str, values: dict[int, int]) -> int:
     return hm.constants.get(name, 0) + sum(coeff * values.get(var.Index(), 0) for var, coeff in hm.terms[name])
 
 
-def _static_bound(hm: HandoverModel, name: str) -> int:
-    """The bound known without search: all of a maximised level, none of a minimised one."""
-    coeffs = [coeff for _, coeff in hm.terms[name]]
-    constant = hm.constants.get(name, 0)
+def _static_bound(hm: HandoverModel, name: str) -> tuple[int | None, BoundBy | None]:
+    """The bound known without search: all of a maximised level (every plannable request for
+    `served`); for a minimised one nothing worth saying (None)."""
     if hm.senses[name] == Sense.MAX:
-        return constant + sum(c for c in coeffs if c > 0)
-    return constant + sum(c for c in coeffs if c < 0)
+        bound = hm.constants.get(name, 0) + sum(c for _, c in hm.terms[name] if c > 0)
+        return bound, BoundBy.PLANNABLE if name == Level.SERVED else None
+    return None, None
 
 
 def _read_plan(scenario: Scenario, screening: Screening, hm: HandoverModel, values: dict[int, int]) -> Plan:

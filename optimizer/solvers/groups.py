@@ -11,6 +11,7 @@ of its own, so later levels may use that slack as a single solve would.
 
 from __future__ import annotations
 
+import random
 import time
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -53,6 +54,39 @@ def components(scenario: Scenario) -> list[list[str]]:
     for station in scenario.stations:
         groups.setdefault(find(station.id), []).append(station.id)
     return list(groups.values())
+
+
+def station_blocks(scenario: Scenario, size: int, rng: random.Random | None = None) -> list[list[str]]:
+    """Stations grouped into blocks of about `size` requests, grown along request links.
+
+    With `rng`, blocks grow from stations in a shuffled order, so that each round
+    of a search cuts the day in other places.
+    """
+    neighbours: dict[str, set[str]] = {s.id: set() for s in scenario.stations}
+    load: dict[str, int] = {s.id: 0 for s in scenario.stations}
+    for request in scenario.requests:
+        if request.stations:
+            load[request.stations[0]] += 1
+        for a in request.stations:
+            neighbours[a].update(request.stations)
+    seeds = [s.id for s in scenario.stations]
+    if rng is not None:
+        rng.shuffle(seeds)
+    blocks, seen = [], set()
+    for seed in seeds:
+        if seed in seen:
+            continue
+        block, count, queue = [], 0, [seed]
+        while queue and count < size:
+            current = queue.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            block.append(current)
+            count += load[current]
+            queue.extend(sorted(neighbours[current] - seen))
+        blocks.append(block)
+    return blocks
 
 
 def part_of(scenario: Scenario, stations: list[str], include_stationless: bool = False) -> Scenario:
@@ -120,13 +154,16 @@ def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor |
         source = first_round if name == Level.BALANCE else results  # balance was settled in round one
         per_part = [next((lv for lv in r.levels if lv.name == name), None) for r in source]
         known = [lv for lv in per_part if lv is not None]
+        bounds = [lv.bound for lv in known if lv.bound is not None]
         if name == Level.BALANCE:
-            bound = max((lv.bound for lv in known), default=0)
+            bound = max(bounds, default=None)  # the day's busiest is at least each part's
         else:
-            bound = sum(lv.bound for lv in known)
+            bound = sum(bounds) if len(bounds) == len(known) else None
+        methods = {lv.bound_by for lv in known}
         status = Status.OPTIMAL if all(lv.status == Status.OPTIMAL for lv in known) else Status.FEASIBLE
         status = Status.INTERRUPTED if stopped() is not None and status != Status.OPTIMAL else status
         seconds = sum(lv.seconds for lv in known)
-        levels.append(LevelResult(name, SENSE[name], values[name], bound, status, seconds))
+        levels.append(LevelResult(name, SENSE[name], values[name], bound, status, seconds,
+                                  methods.pop() if len(methods) == 1 and bound is not None else None))
     return SolveResult(plan, levels, time.monotonic() - started, options, solver="cp-sat (decomposed)",
                        interrupted=stopped())

@@ -45,6 +45,11 @@ def executor(cluster: str | None = None, processes: int | None = None) -> Iterat
 
 
 class _Processes(ProcessPoolExecutor):
+    @property
+    def lanes(self) -> int:
+        """How many parts run at once."""
+        return self._max_workers
+
     def unfinished(self, futures: list, timeout: float) -> list:
         return list(wait(futures, timeout=timeout)[1])
 
@@ -59,6 +64,11 @@ class _DaskExecutor(Executor):
 
     def __init__(self, client):
         self.client = client
+
+    @property
+    def lanes(self) -> int:
+        """How many parts run at once: the cluster's worker threads (as many as it has now)."""
+        return max(1, sum(self.client.nthreads().values()))
 
     def submit(self, fn, /, *args, **kwargs):
         return self.client.submit(fn, *args, pure=False, **kwargs)

@@ -11,7 +11,7 @@ from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 from typing import Callable
 
-from ..core.codes import SENSE, Level, Sense
+from ..core.codes import SENSE, BoundBy, Level, Sense
 from ..plan.levels import plan_levels
 from ..plan.rows import Plan
 from ..scenario.schema import Scenario
@@ -41,13 +41,16 @@ class LevelResult:
     name: str
     sense: Sense
     value: int
-    bound: int
+    bound: int | None  # None: nothing is known beyond the obvious (0 for a minimised level)
     status: Status
     seconds: float
+    bound_by: BoundBy | None = None  # what proved the bound
 
     @property
-    def gap(self) -> float:
-        """Relative distance between value and bound, as CP-SAT reports it (0 when proven)."""
+    def gap(self) -> float | None:
+        """Relative distance between value and bound, as CP-SAT reports it (0 when proven; None without a bound)."""
+        if self.bound is None:
+            return None
         if self.value == self.bound:
             return 0.0
         return abs(self.bound - self.value) / max(1, abs(self.value))
@@ -74,10 +77,11 @@ class SolveResult:
 def unproven_levels(scenario: Scenario, screening: Screening, plan: Plan, seconds: float = 0.0,
                     status: Status = Status.HEURISTIC) -> list[LevelResult]:
     """The levels of a plan nothing proved (greedy's, the platform's as booked): each level's
-    bound is what is known without search (every plannable request served; 0 for the rest)."""
+    bound is what is known without search: every plannable request served, nothing for the rest."""
     values = plan_levels(scenario, plan)
-    bounds = {Level.SERVED: sum(scenario.request_by_id[rid].priority for rid in screening.options)}
-    return [LevelResult(name, SENSE[name], values[name], bounds.get(name, 0), status, seconds if i == 0 else 0.0)
+    plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
+    return [LevelResult(name, SENSE[name], values[name], plannable if name == Level.SERVED else None, status,
+                        seconds if i == 0 else 0.0, BoundBy.PLANNABLE if name == Level.SERVED else None)
             for i, name in enumerate(scenario.policy.objective)]
 
 
