@@ -132,6 +132,14 @@ def solve(
         remaining = options.time_limit - spent
         budget = remaining if index == len(order) - 1 else remaining / 2
         expr, sense = hm.level(name), hm.senses[name]
+        static, static_by = _static_bound(hm, name)
+        if sense == Sense.MAX and _evaluate(hm, name, values) == static:
+            # The starting point already reaches what no plan can beat (every plannable request,
+            # on a fixed-interval day greedy serves whole): no search, which can take a while
+            # to prove it once presolve has spread the level over the officer choices.
+            result.levels.append(LevelResult(name, sense, static, static, Status.OPTIMAL, 0.0, static_by))
+            hm.model.Add(expr >= static)
+            continue
         _hint(hm, first_hint if index == 0 else values)
         if sense == Sense.MAX:
             hm.model.Maximize(expr)
@@ -144,8 +152,13 @@ def solve(
         seconds = time.monotonic() - level_started
         deterministic_spent += solver.ResponseProto().deterministic_time
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = {var.Index(): solver.Value(var) for var in hm.solution_vars()}
+            found = {var.Index(): solver.Value(var) for var in hm.solution_vars()}
             value = int(round(solver.ObjectiveValue()))
+            # A solution no better at this level than the one before keeps the one before when
+            # that is better on the levels still to come (a level ignores what follows it).
+            later = order[index + 1:]
+            if _evaluate(hm, name, values) != value or _rank(hm, later, found) >= _rank(hm, later, values):
+                values = found
             bound, by = int(round(solver.BestObjectiveBound())), BoundBy.CPSAT
         elif code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"level '{name}': the model is {solver.StatusName(code)}; this is a bug")
@@ -180,6 +193,11 @@ def solve(
 def _evaluate(hm: HandoverModel, name: str, values: dict[int, int]) -> int:
     """The value of a level under a full assignment, without a solver."""
     return hm.constants.get(name, 0) + sum(coeff * values.get(var.Index(), 0) for var, coeff in hm.terms[name])
+
+
+def _rank(hm: HandoverModel, names: list[str], values: dict[int, int]) -> tuple[int, ...]:
+    """An assignment's values on `names`, signed so that larger is better."""
+    return tuple(_evaluate(hm, n, values) * (1 if hm.senses[n] == Sense.MAX else -1) for n in names)
 
 
 def _static_bound(hm: HandoverModel, name: str) -> tuple[int | None, BoundBy | None]:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import time
 from datetime import timezone
+from typing import Any, Callable
 
-from ..core.codes import Level, Reason
+from ..core.codes import SENSE, Reason, Sense
 from ..core.findings import FITS_ALONE
 from ..plan.levels import plan_levels
 from ..plan.occupancy import Occupancy
@@ -72,14 +73,14 @@ def _grid(spans: list[tuple[int, int]], slot: int):
 
 
 def _place_request(book: Occupancy, scenario: Scenario, request: Request, options: list[Option],
-                   order: dict[str, int]):
-    """The earliest feasible (start, option, officer, place), or None; `order` ranks the officers."""
+                   rank: Callable[[str], Any]):
+    """The earliest feasible (start, option, officer, place), or None; `rank` orders the officers."""
     minutes = scenario.minutes(request)
     slot = scenario.policy.slot_minutes
     plans = []  # per option: (option, officers able, start intervals)
     for option in options:
         able = [
-            officer for officer in sorted(option.officer_starts, key=order.__getitem__)
+            officer for officer in sorted(option.officer_starts, key=rank)
             if book.minutes(officer) + minutes <= scenario.supervision_cap(scenario.officer_by_id[officer])
             and (scenario.officer_by_id[officer].max_handovers is None
                  or book.count(officer) < scenario.officer_by_id[officer].max_handovers)
@@ -116,21 +117,38 @@ def value_key(scenario: Scenario, screening: Screening):
     return key
 
 
+def time_key(screening: Screening):
+    """Earliest possible start first, then the fewest options: first fit in time order colours an
+    interval graph with as few officers as its peak overlap, when skills do not get in the way."""
+    def key(request: Request) -> tuple:
+        options = screening.options[request.id]
+        first = min(first for o in options for spans in o.officer_starts.values() for first, _ in spans)
+        count = sum(last - first for o in options for spans in o.officer_starts.values() for first, last in spans)
+        return (first, count, request.id)
+    return key
+
+
 def best_greedy(scenario: Scenario, screening: Screening) -> Plan:
-    """The better (by the served level) of arrival order and value-first order."""
+    """The best, by the policy's levels in order, of arrival order, value-first order, and time
+    order on the officers already at work (which mobilises few officers on fixed-interval days)."""
     plans = [solve_greedy(scenario, screening).plan,
-             solve_greedy(scenario, screening, order=value_key(scenario, screening)).plan]
-    return max(plans, key=lambda p: plan_levels(scenario, p)[Level.SERVED])
+             solve_greedy(scenario, screening, order=value_key(scenario, screening)).plan,
+             solve_greedy(scenario, screening, order=time_key(screening), reuse_officers=True).plan]
+    def rank(plan: Plan) -> tuple:
+        levels = plan_levels(scenario, plan)
+        return tuple(levels[name] if SENSE[name] == Sense.MAX else -levels[name] for name in scenario.policy.objective)
+
+    return max(plans, key=rank)
 
 
 def solve_greedy(
     scenario: Scenario, screening: Screening | None = None, options: SolveOptions | None = None,
-    order=None,
+    order=None, reuse_officers: bool = False,
 ) -> SolveResult:
     """Plan the day first come, first served; `options` are only recorded with the result.
 
-    `order` (a sort key over requests) replaces arrival order; CP-SAT uses it to try a
-    value-first order as a second starting point.
+    `order` (a sort key over requests) replaces arrival order, and `reuse_officers` prefers an
+    officer already at work to the first in the roster: CP-SAT tries both as starting points.
     """
     started = time.monotonic()
     screening = screening or screen(scenario)
@@ -149,12 +167,13 @@ def solve_greedy(
         add(scenario.request_by_id[h.request_id], h.station, h.place, h.officer, h.start)
 
     officer_rank = {o.id: i for i, o in enumerate(scenario.officers)}
+    rank = (lambda o: (book.count(o) == 0, officer_rank[o])) if reuse_officers else officer_rank.__getitem__
     waiting = sorted(
         (scenario.request_by_id[rid] for rid in screening.options if scenario.request_by_id[rid].locked is None),
         key=order or arrival_key,
     )
     for request in waiting:
-        found = _place_request(book, scenario, request, screening.options[request.id], officer_rank)
+        found = _place_request(book, scenario, request, screening.options[request.id], rank)
         if found is None:
             plan.unserved.append(Unserved(request.id, Reason.CAPACITY, FITS_ALONE))
             continue
