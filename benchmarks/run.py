@@ -179,6 +179,16 @@ def run_isolated(path: Path, solver: str, time_limit: float, workers: int, seed:
 
 def _append(path: Path, row: dict[str, Any]) -> None:
     new = not path.exists() or path.stat().st_size == 0
+    if not new:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames != COLUMNS:
+                # Rows written before a column was added: rewritten under today's header, the new columns empty.
+                old = list(reader)
+                with path.open("w", newline="", encoding="utf-8") as out:
+                    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+                    writer.writeheader()
+                    writer.writerows({c: r.get(c, "") for c in COLUMNS} for r in old)
     with path.open("a", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
         if new:

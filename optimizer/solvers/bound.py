@@ -29,8 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-import highspy
 import numpy as np
+from highspy import _core as highs_core
 from ortools.linear_solver import pywraplp
 
 from ..core.codes import BoundBy, Level
@@ -296,7 +296,9 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
         for column, weight in terms:
             index.append(column)
             value.append(weight)
-    highs = highspy.Highs()
+    # The core class: highspy.Highs prints its banner on the terminal from its constructor,
+    # before output_flag can be set (ERGO-Code/HiGHS#1932); its run() is this one's.
+    highs = highs_core._Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("solver", "ipm")  # ten times faster than simplex here
     highs.setOptionValue("run_crossover", "off")  # the value is all we need, not a vertex
@@ -305,11 +307,11 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
     n = len(cost)
     highs.addVars(n, np.zeros(n), np.ones(n))
     highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
-    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    highs.changeObjectiveSense(highs_core.ObjSense.kMaximize)
     highs.addRows(len(lower), np.array(lower), np.array(upper), len(index), np.array(starts, dtype=np.int32),
                   np.array(index, dtype=np.int32), np.array(value, dtype=float))
     highs.run()
-    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if highs.getModelStatus() != highs_core.HighsModelStatus.kOptimal:
         return None
     # The interior point stops within a relative tolerance of the optimum: allow for it.
     objective = highs.getInfo().objective_function_value
