@@ -26,7 +26,7 @@ from .planfolder.folder import (
     read_plan,
     write_plan_files,
 )
-from .planfolder.publish import OutputExists, publish
+from .planfolder.publish import OutputBusy, OutputExists, check_target, publish
 from .report.comparison import Candidate, write_comparison
 from .report.sweep import SWEEP_CSV, SWEEP_HTML, write_sweep_csv, write_sweep_html
 from .report.workload import write_report
@@ -163,29 +163,35 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
     return PlanRun(result, moved)
 
 
-def write_plan_folder(target: Path, force: bool, scenario: Scenario, run: PlanRun, lang: str = "fr") -> None:
-    """Publish the plan folder, report included, whole or not at all."""
+def write_plan_folder(target: Path, force: bool, scenario: Scenario, run: PlanRun, lang: str = "fr",
+                      keep: tuple[Path, ...] = ()) -> None:
+    """Publish the plan folder, report included, whole or not at all (never over `keep`)."""
     def write(folder: Path) -> None:
         write_plan_files(folder, scenario, run.result, run.changes)
         write_report(folder, lang)
 
-    publish_folder(target, force, write)
+    publish_folder(target, force, write, keep=keep)
 
 
-def publish_folder(target: Path, force: bool, write: Callable[[Path], None]) -> None:
-    """Publish a folder; one that exists (without force) or cannot be written is an input error."""
+def publish_folder(target: Path, force: bool, write: Callable[[Path], None], kind: str = "plan",
+                   keep: tuple[Path, ...] = ()) -> None:
+    """Publish a folder; one that may not be replaced, is being written, or cannot be written
+    is an input error."""
     try:
-        publish(target, force, write)
-    except OutputExists as exc:
+        publish(target, force, write, kind, keep)
+    except (OutputExists, OutputBusy) as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
-        raise InputError(f"cannot write {target}: {exc}") from None
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
-def refuse_existing(target: Path, force: bool) -> None:
-    """Before any work: an existing output folder without --force stops the run."""
-    if target.exists() and not force:
-        raise InputError(f"{target} already exists; use --force to replace it.")
+def refuse_existing(target: Path, force: bool, keep: tuple[Path, ...] = ()) -> None:
+    """Before any work: an output that exists (without --force) or that --force may not
+    replace stops the run, rather than after the solve."""
+    try:
+        check_target(target, force, keep)
+    except OutputExists as exc:
+        raise InputError(str(exc)) from None
 
 
 def read_previous(folder: Path) -> Plan:
@@ -247,7 +253,7 @@ def compare(candidates: list[Candidate], target: Path, force: bool, options: Sol
             candidate.link = f"plans/{candidate.name}/report.html"
         said[:] = write_comparison(folder, target, candidates, lang)
 
-    publish_folder(target, force, write)
+    publish_folder(target, force, write, kind="comparison")
     return said
 
 
@@ -264,5 +270,5 @@ def sweep(scenario: Scenario, ranges: dict[str, range], target_share: float, opt
         write_sweep_csv(result, folder / SWEEP_CSV)
         write_sweep_html(result, folder / SWEEP_HTML, scenario.name)
 
-    publish_folder(target, force, write)
+    publish_folder(target, force, write, kind="sweep")
     return result

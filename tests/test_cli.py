@@ -71,18 +71,17 @@ def test_plan_then_check_accepts_and_a_broken_plan_is_rejected(tmp_path):
 
 def test_existing_output_is_kept_without_force_and_replaced_with_it(tmp_path):
     out = tmp_path / "plan"
-    out.mkdir()
-    (out / "keep.txt").write_text("previous plan")
+    assert run("plan", TINY, "--out", out, *FAST).exit_code == 0
+    (out / "plan.csv").write_text("previous plan")
     refused = run("plan", TINY, "--out", out, *FAST)
     assert refused.exit_code == 2
     assert "--force" in refused.output
-    assert (out / "keep.txt").read_text() == "previous plan"
+    assert (out / "plan.csv").read_text() == "previous plan"
 
     replaced = run("plan", TINY, "--out", out, "--force", *FAST)
     assert replaced.exit_code == 0, replaced.output
-    assert not (out / "keep.txt").exists()
-    assert (out / "plan.csv").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["plan"]  # no temporary folder left behind
+    assert (out / "plan.csv").read_text() != "previous plan"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan"]  # no temporary folder or lock left behind
 
 
 def test_default_output_folder_is_reports_name_date(tmp_path, monkeypatch):

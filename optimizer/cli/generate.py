@@ -9,14 +9,17 @@ from typing import Optional
 import typer
 
 from ..scenario.generate import (
+    CSV_ABOVE,
     SIZES,
     describe,
     generate,
     generate_fixed_interval,
     peak_overlap,
+    section_paths,
     write_scenario,
 )
-from .common import err, say
+from ..scenario.writing import refuse_overwrite
+from .common import exits, say
 
 app = typer.Typer()
 
@@ -55,12 +58,17 @@ def generate_command(
                                 "[served, officers] (a roster once the bookings are fixed)."),
 ) -> None:
     """Write a generated planning day: realistic (category mix, durations, windows, neighbours, shifts) or fixed-interval."""
-    if out_file.exists() and not force:
-        err.print(f"{out_file} already exists; use --force to replace it.", highlight=False)
-        raise typer.Exit(code=2)
     default_stations, default_requests = SIZES[size.value]
     k = stations if stations is not None else default_stations
     n = requests if requests is not None else default_requests
+    with exits():
+        refuse_overwrite(out_file, force)
+        if csv_sections or (csv_sections is None and n > CSV_ABOVE):
+            # The section files beside it are replaced only if the file replaced named them.
+            named = out_file.read_text(encoding="utf-8", errors="replace") if out_file.exists() else ""
+            for section in section_paths(out_file):
+                if section.exists() and section.name not in named:
+                    refuse_overwrite(section, force=False)
     name = out_file.stem if out_file.suffix in (".yaml", ".yml") else None
     if shape == Shape.fixed_interval:
         data = generate_fixed_interval(k, n, seed, name=name)

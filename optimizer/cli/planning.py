@@ -14,6 +14,7 @@ from rich.table import Table
 from .. import STARTED
 from ..core.codes import BoundBy
 from ..planfolder.folder import PLAN, UNSERVED, check_folder
+from ..planfolder.folder import default_folder as planfolder_default
 from ..planfolder.metrics import officer_loads
 from ..runs import (
     PlanRun,
@@ -48,8 +49,8 @@ class Solver(str, Enum):
     greedy = "greedy"
 
 
-def default_folder(scenario: Scenario) -> Path:
-    return Path("reports") / scenario.name / scenario.date.isoformat()
+def default_folder(scenario: Scenario, command: str = "plan") -> Path:
+    return planfolder_default(scenario.name, scenario.date, command)
 
 
 @app.command()
@@ -93,7 +94,7 @@ def print_result(scenario: Scenario, run: PlanRun) -> None:
 
 
 def plan_and_write(scenario: Scenario, options: SolveOptions, settings: PlanSettings, target: Path, force: bool,
-                   previous=None) -> None:
+                   previous=None, keep: tuple[Path, ...] = ()) -> None:
     """Plan with a progress line on the terminal, publish the folder, print the summary."""
     with stoppable(), err.status("solving…") as status:
         def progress(level: str, best: float, bound: float, elapsed: float) -> None:
@@ -105,7 +106,7 @@ def plan_and_write(scenario: Scenario, options: SolveOptions, settings: PlanSett
                             deadline=Deadline.after(options.time_limit, started=STARTED))
         status.update("writing the plan folder…")
         with exits():
-            write_plan_folder(target, force, scenario, run)
+            write_plan_folder(target, force, scenario, run, keep=keep)
     print_result(scenario, run)
     say(f"Plan written to {target}")
     stop_if_interrupted(run)
@@ -161,7 +162,7 @@ def plan_database_day(url: str, day: date, options: SolveOptions, settings: Plan
                       force: bool) -> None:
     """The nightly plan of a day the platform holds: bookings kept, pending requests decided."""
     with exits():
-        target = out_dir or Path("reports") / day_name(url, day) / day.isoformat()
+        target = out_dir or planfolder_default(day_name(url, day), day)
         with stoppable(), err.status("solving…") as status:
             scenario, run = plan_from_db(url, day, options, settings, target, force, stage=lambda stage: status.update(
                 STAGE_TEXT[stage]), deadline=Deadline.after(options.time_limit, started=STARTED))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 import uvicorn
 
+from ..scenario.writing import refuse_overwrite
 from ..service.app import create_app
 from ..service.days import load_day
 from ..service.days import purge as purge_days
@@ -64,10 +65,8 @@ def db_export(
 ) -> None:
     """Write a day back as a scenario file: bookings become requests locked on their station and start."""
     settings = _settings(database)
-    if out_file.exists() and not force:
-        say(f"{out_file} already exists; use --force to replace it.")
-        raise typer.Exit(code=2)
     with exits():
+        refuse_overwrite(out_file, force)
         scenario = export_files(settings.database, day.date(), out_file, plan_dir, force)
     say(f"wrote {out_file}: {len(scenario.requests)} requests, "
         f"{sum(1 for r in scenario.requests if r.locked is not None)} of them confirmed"

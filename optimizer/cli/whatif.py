@@ -29,7 +29,7 @@ app = typer.Typer()
 def replan(
     scenario: Path = typer.Argument(..., help="The changed scenario."),
     previous_dir: Path = typer.Option(..., "--previous", help="The published plan folder to stay close to."),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="New plan folder (default: reports/<name>/<date>/)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="New plan folder (default: reports/<name>/<date>-replan/, beside the plan's)."),
     time_limit: float = typer.Option(60.0, "--time-limit", min=0.1),
     workers: int = typer.Option(8, "--workers", min=1),
     seed: int = typer.Option(0, "--seed"),
@@ -40,16 +40,14 @@ def replan(
 ) -> None:
     """Re-plan a changed day, moving the fewest published appointments; writes changes.csv."""
     loaded, _ = load(scenario)
-    target = out_dir or default_folder(loaded)
+    target = out_dir or default_folder(loaded, "replan")
     with exits():
         previous = read_previous(previous_dir)
-        refuse_existing(target, force)
-    if target.resolve() == previous_dir.resolve():
-        warn("--out must differ from --previous: the published plan is kept as it was.")
-        raise typer.Exit(code=2)
+        # The published plan is kept as it was: --out may be neither it nor a folder holding it.
+        refuse_existing(target, force, keep=(previous_dir,))
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     plan_and_write(loaded, options, PlanSettings(explain=explain, explain_time=explain_time), target, force,
-                   previous=previous)
+                   previous=previous, keep=(previous_dir,))
 
 
 @app.command()
@@ -94,7 +92,7 @@ def sweep(
     scenario: Path = typer.Argument(..., help="The scenario whose roster is swept."),
     officers: list[str] = typer.Option(..., "--officers", help="STATION=MIN..MAX officers to keep (roster order); repeat per station."),
     target: float = typer.Option(0.95, "--target", min=0.0, max=1.0, help="Share of servable requests to reach."),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.html (default: reports/<name>/<date>/sweep/)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.html (default: reports/<name>/<date>-sweep/, beside the plan's)."),
     time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds per variant."),
     workers: int = typer.Option(8, "--workers", min=1, help="CP-SAT workers per variant."),
     seed: int = typer.Option(0, "--seed"),
@@ -111,7 +109,7 @@ def sweep(
         for problem in problems:
             warn(f"  {problem}")
         raise typer.Exit(code=2)
-    target_dir = out_dir or default_folder(loaded) / "sweep"
+    target_dir = out_dir or default_folder(loaded, "sweep")
     with exits():
         refuse_existing(target_dir, force)
     count = len(variants(loaded, ranges)[1])

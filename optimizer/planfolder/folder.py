@@ -16,6 +16,7 @@ import json
 import re
 import signal
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,15 @@ CHANGE_COLUMNS = ("request_id", "change", "from", "to")
 
 # Language of the sentences written in the files (the `detail` column).
 FILE_LANGUAGE = "en"
+REPORTS = Path("reports")  # where folders go unless --out says otherwise
+
+
+def default_folder(name: str, day: date, command: str = "plan") -> Path:
+    """Where a command writes by default: `reports/<name>/<date>/` for the plan, and beside it
+    `reports/<name>/<date>-<command>/` for a re-plan or a sweep, never inside the plan's folder
+    (a later `plan --force` replaces that folder whole)."""
+    folder = day.isoformat() if command == "plan" else f"{day.isoformat()}-{command}"
+    return REPORTS / name / folder
 
 _PADDED_TIME = re.compile(r"^\d{2}:\d{2}$")
 
