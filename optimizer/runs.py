@@ -22,6 +22,7 @@ from .plan.changes import Change
 from .plan.rows import Plan
 from .planfolder.folder import (
     NotAPlanFolder,
+    check_folder,
     read_folder,
     read_plan,
     write_plan_files,
@@ -194,11 +195,20 @@ def refuse_existing(target: Path, force: bool, keep: tuple[Path, ...] = ()) -> N
         raise InputError(str(exc)) from None
 
 
-def read_previous(folder: Path) -> Plan:
-    try:
-        return read_plan(folder)
-    except ValueError as exc:
-        raise InputError(f"{folder}: not a readable plan folder: {exc}") from None
+def read_previous(folder: Path, scenario: Scenario | None = None) -> Plan:
+    """A plan folder's plan, once the whole folder passes the checker: against `scenario`, or
+    against the scenario it was made for (its copy). A plan is never taken on trust: a
+    tampered folder (a ghost request, a duplicated row, an edited table) is an input error."""
+    if not Path(folder).is_dir():
+        raise InputError(f"{folder} is not a plan folder (no such folder)")
+    report = check_folder(scenario, folder)
+    if not report.ok:
+        examples = "\n".join(f"  {v}" for v in report.violations[:5])
+        more = f"\n  … and {len(report.violations) - 5} more" if len(report.violations) > 5 else ""
+        whose = "this scenario" if scenario is not None else "the scenario it was made for"
+        raise InputError(f"{folder} does not pass the checker against {whose} "
+                         f"({len(report.violations)} problem(s)):\n{examples}{more}")
+    return read_plan(folder)
 
 
 # --------------------------------------------------------------------------- offer
@@ -212,12 +222,7 @@ class OfferRun:
 
 def offer(scenario: Scenario, plan_dir: Path, request: Request, top: int) -> OfferRun:
     """Options for one new request beside a plan folder's plan, which must pass the checker."""
-    current = read_previous(plan_dir)
-    fixed = check_plan(scenario, current)
-    if not fixed.ok:
-        examples = "\n".join(f"  {v}" for v in fixed.violations[:5])
-        raise InputError(f"{plan_dir} is not a valid plan for this scenario ({len(fixed.violations)} violation(s)),"
-                         f" e.g.:\n{examples}")
+    current = read_previous(plan_dir, scenario)
     return OfferRun(request, offers(scenario, current, request, top))
 
 

@@ -21,7 +21,9 @@ from optimizer.check import check_plan
 from optimizer.core.findings import verbatim
 from optimizer.core.times import format_time, parse_time
 from optimizer.plan.rows import Handover, Plan, Unserved
-from optimizer.planfolder.folder import check_folder, read_plan
+from optimizer.planfolder.folder import check_folder, read_plan, write_plan_files
+from optimizer.screening import screen
+from optimizer.solvers.result import SolveResult, unproven_levels
 from optimizer.scenario.schema import Scenario
 
 
@@ -267,8 +269,12 @@ def test_night_shift_counts_until_midnight():
 # --------------------------------------------------------------------------- plan folders
 
 
-def write_plan(folder: Path, plan: Plan, *, notes: bool = True) -> None:
-    """The plan as CSV, with an extra `notes` column the checker must ignore."""
+def write_plan(folder: Path, plan: Plan, *, notes: bool = True, whole: bool = True) -> None:
+    """A whole plan folder for `scenario_data()`, then plan.csv and unserved.csv rewritten by
+    hand, with an extra `notes` column the checker must ignore."""
+    if whole:
+        scenario = Scenario.model_validate(scenario_data())
+        write_plan_files(folder, scenario, SolveResult(plan, unproven_levels(scenario, screen(scenario), plan)))
     with (folder / "plan.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["request_id", "station", "place", "officer", "start", "end", "category", "seller", "buyer"]
@@ -293,7 +299,7 @@ def test_folder_round_trip(tmp_path: Path):
 
 def test_end_at_midnight_reads_as_24_00(tmp_path: Path):
     plan = Plan([Handover(t("23:45"), "st-b", "room-b", "r8", "carol", t("24:00"), "phone", "u14", "u15")], [])
-    write_plan(tmp_path, plan, notes=False)
+    write_plan(tmp_path, plan, notes=False, whole=False)
     assert read_plan(tmp_path).handovers[0].end == 24 * 60
 
 

@@ -58,7 +58,8 @@ def range_text(draw, value: tuple[int, int]) -> str:
 # Ids are text: include the ones YAML 1.1 would turn into numbers, booleans or null.
 TRICKY_IDS = ["0123", "007", "1e3", "0x1F", "10:30", "true", "no", "null", "~", "1_000", ".5", "-1", "on"]
 ids = st.one_of(st.sampled_from(TRICKY_IDS), st.text("abcdefghijklmnopqrstuvwxyz0123456789-_.:", min_size=1, max_size=8))
-printable = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"))
+# Text as the scenario format allows it: no control, invisible or unassigned characters.
+printable = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp"))
 
 
 def unique_ids(count: int):

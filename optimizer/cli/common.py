@@ -12,8 +12,10 @@ from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
-from ..core.problems import InputError, ScenarioError
+from ..core.problems import InputError, ScenarioError, printable
 from ..runs import PlanRejected
 from ..scenario.loading import load_scenario
 from ..scenario.origins import Origins
@@ -21,6 +23,9 @@ from ..scenario.schema import Scenario
 
 out = Console()
 err = Console(stderr=True)
+
+# Bounds of the numeric options: CP-SAT's seed is a 32-bit integer, and a day is a day.
+MAX_SEED, MAX_SECONDS, MAX_WORKERS = 2**31 - 1, 24 * 3600, 64
 
 ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: scenarios/paris-pilot.yaml).", show_default=False)
 
@@ -35,12 +40,21 @@ def default_scenario() -> Path:
 
 
 def say(text: str) -> None:
-    """A line for the user on standard output, printed as written (ids are never markup)."""
-    out.print(text, highlight=False, markup=False)
+    """A line for the user on standard output, printed as written: ids are never markup, and
+    control characters from the input are shown escaped, never sent to the terminal."""
+    out.print(printable(text), highlight=False, markup=False)
 
 
 def warn(text: str) -> None:
-    err.print(text, highlight=False, markup=False)
+    err.print(printable(text), highlight=False, markup=False)
+
+
+class PlainTable(Table):
+    """A table whose cells are plain text: ids and reasons from the input are never markup,
+    and their control characters are shown escaped."""
+
+    def add_row(self, *cells, **kwargs) -> None:
+        super().add_row(*(escape(printable(str(c))) for c in cells), **kwargs)
 
 
 def print_problems(exc: ScenarioError) -> None:

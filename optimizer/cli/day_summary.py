@@ -10,17 +10,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..core.i18n import language
+from ..core.problems import printable
 from ..core.sentences import detail
 from ..core.times import format_range
 from ..scenario.schema import Scenario
 from ..screening import Screening, first_choice_demand, supervisable_minutes
-
-
-class PlainTable(Table):
-    """A table whose cells are plain text: ids and reasons from the input are never markup."""
-
-    def add_row(self, *cells, **kwargs) -> None:
-        super().add_row(*(escape(str(c)) for c in cells), **kwargs)
+from .common import PlainTable
 
 
 def _table(title: str, columns: tuple[str, ...]) -> Table:
@@ -31,7 +26,8 @@ def _table(title: str, columns: tuple[str, ...]) -> Table:
 
 
 def print_summary(console: Console, scenario: Scenario, screening: Screening, source: str) -> None:
-    console.print(f"[bold]{escape(scenario.name)}[/bold] — {scenario.date.isoformat()} — {escape(source)}")
+    console.print(f"[bold]{escape(printable(scenario.name))}[/bold] — {scenario.date.isoformat()} — "
+                  f"{escape(printable(source))}")
 
     stations = _table("Stations", ("station", "hours", "rooms", "bays", "max visitors", "officers"))
     for s in scenario.stations:

@@ -19,7 +19,7 @@ from ..scenario.generate import (
     write_scenario,
 )
 from ..scenario.writing import refuse_overwrite
-from .common import exits, say
+from .common import MAX_SEED, exits, say
 
 app = typer.Typer()
 
@@ -40,13 +40,13 @@ class Size(str, Enum):
 def generate_command(
     size: Size = typer.Option(Size.pilot, "--size", help="Named size: pilot (3 stations, 60 requests), paris (20, 1,000), "
                               "region (100, 5,000), national (1,000, 50,000)."),
-    stations: Optional[int] = typer.Option(None, "--stations", min=1, help="Stations (overrides the size)."),
-    requests: Optional[int] = typer.Option(None, "--requests", min=0, help="Requests (overrides the size)."),
+    stations: Optional[int] = typer.Option(None, "--stations", min=1, max=10_000, help="Stations (overrides the size)."),
+    requests: Optional[int] = typer.Option(None, "--requests", min=0, max=1_000_000, help="Requests (overrides the size)."),
     officers_per_station: Optional[float] = typer.Option(
         None, "--officers-per-station", min=0.01,
         help="Average officers per station (default: demand about 1.15 times the supervision caps).",
     ),
-    seed: int = typer.Option(..., "--seed", help="Random seed: one seed gives one day."),
+    seed: int = typer.Option(..., "--seed", min=0, max=MAX_SEED, help="Random seed: one seed gives one day."),
     out_file: Path = typer.Option(..., "--out", help="Scenario YAML file to write."),
     csv_sections: Optional[bool] = typer.Option(
         None, "--csv/--no-csv", help="Write stations, officers and requests as CSV beside the YAML "

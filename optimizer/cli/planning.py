@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from .. import STARTED
 from ..core.codes import BoundBy
+from ..core.problems import printable
 from ..planfolder.folder import PLAN, UNSERVED, check_folder
 from ..planfolder.folder import default_folder as planfolder_default
 from ..planfolder.metrics import officer_loads
@@ -32,7 +33,19 @@ from ..service.settings import Settings
 from ..solvers.day import BLOCK_LIMIT
 from ..solvers.result import SolveOptions, Status
 from ..solvers.stop import Deadline, exit_code, stoppable
-from .common import ScenarioArg, err, exits, load, out, say, warn
+from .common import (
+    MAX_SECONDS,
+    MAX_SEED,
+    MAX_WORKERS,
+    PlainTable,
+    ScenarioArg,
+    err,
+    exits,
+    load,
+    out,
+    say,
+    warn,
+)
 from .day_summary import print_summary
 
 app = typer.Typer()
@@ -64,7 +77,7 @@ def validate(scenario: Optional[Path] = ScenarioArg) -> None:
 def print_result(scenario: Scenario, run: PlanRun) -> None:
     """The plan in a few lines: served, unserved by reason, officers, and each level's status."""
     result, plan = run.result, run.result.plan
-    table = Table(title=f"Plan for {scenario.name} on {scenario.date.isoformat()}", title_justify="left",
+    table = PlainTable(title=escape(printable(f"Plan for {scenario.name} on {scenario.date.isoformat()}")), title_justify="left",
                   show_header=False)
     table.add_column("what")
     table.add_column("value")
@@ -125,15 +138,15 @@ def stop_if_interrupted(run: PlanRun) -> None:
 def plan(
     scenario: Optional[Path] = ScenarioArg,
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Plan folder (default: reports/<name>/<date>/)."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Seconds for all objective levels together."),
-    workers: int = typer.Option(8, "--workers", min=1, help="CP-SAT workers."),
-    seed: int = typer.Option(0, "--seed", help="CP-SAT random seed."),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds for all objective levels together."),
+    workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help="CP-SAT workers."),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed."),
     deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same files for the same seed and workers)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
-    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, help="Seconds for the explanations' bounded solves."),
+    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, max=MAX_SECONDS, help="Seconds for the explanations' bounded solves."),
     solver: Solver = typer.Option(Solver.cpsat, "--solver", help="cp-sat (default), or greedy: the first-come-first-served baseline."),
-    processes: int = typer.Option(2, "--processes", min=1, help="Local processes for independent groups of stations and for blocks."),
+    processes: int = typer.Option(2, "--processes", min=1, max=MAX_WORKERS, help="Local processes for independent groups of stations and for blocks."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) for independent groups of stations."),
     block_size: int = typer.Option(BLOCK_LIMIT, "--block-size", min=100, help="Above this many requests, plan in rounds of small blocks around the plan so far."),
     database: Optional[str] = typer.Option(None, "--db", help="Plan a day of the booking platform's database instead of a scenario file (with --date)."),
@@ -179,7 +192,7 @@ def check(
     """Check a plan folder against every hard rule, trusting nothing in it."""
     loaded, _ = load(scenario)
     if not (plan_dir / PLAN).is_file() or not (plan_dir / UNSERVED).is_file():
-        err.print(f"{plan_dir} is not a plan folder ({PLAN} and {UNSERVED} are needed).", highlight=False)
+        warn(f"{plan_dir} is not a plan folder ({PLAN} and {UNSERVED} are needed).")
         raise typer.Exit(code=2)
     report = check_folder(loaded, plan_dir)
     levels = ", ".join(f"{name} {value}" for name, value in report.levels.items())

@@ -14,7 +14,7 @@ from ..report.workload import write_report
 from ..runs import compare as compare_run
 from ..runs import existing_plan, refuse_existing
 from ..solvers.result import SolveOptions
-from .common import err, exits, load, out, say
+from .common import MAX_SECONDS, MAX_SEED, MAX_WORKERS, err, exits, load, out, say, warn
 
 app = typer.Typer()
 
@@ -34,10 +34,13 @@ def report(
 ) -> None:
     """Re-render report.html in a plan folder from its files, without solving."""
     try:
-        write_report(plan_dir, lang.value)
+        problems = write_report(plan_dir, lang.value)
     except NotAPlanFolder as exc:
-        err.print(f"[bold red]Cannot write the report:[/bold red] {exc}", highlight=False)
+        warn(f"Cannot write the report: {exc}")
         raise typer.Exit(code=2)
+    if problems:
+        warn(f"{plan_dir} fails the checker ({len(problems)} problem(s), e.g. {problems[0]}); the report says so at "
+             "the top. `remise check` lists them all.")
     say(f"Report written to {plan_dir / REPORT}")
 
 
@@ -49,9 +52,9 @@ def compare(
     ),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Comparison folder (default: reports/compare-<first>-vs-<second>/)."),
     lang: Lang = LangOption,
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Seconds for each scenario to plan."),
-    workers: int = typer.Option(8, "--workers", min=1, help="CP-SAT workers."),
-    seed: int = typer.Option(0, "--seed", help="CP-SAT random seed."),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds for each scenario to plan."),
+    workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help="CP-SAT workers."),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed."),
     deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same plans for the same seed and workers)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing comparison folder."),
 ) -> None:

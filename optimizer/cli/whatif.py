@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from ..core.i18n import language
+from ..core.problems import printable
 from ..core.sentences import detail
 from ..core.times import format_time
 from ..report.sweep import answers
@@ -19,7 +20,18 @@ from ..runs import sweep as sweep_run
 from ..scenario.loading import load_request
 from ..solvers.result import SolveOptions
 from ..whatif.sweep import MAX_VARIANTS, parse_ranges, variants
-from .common import err, exits, load, out, say, warn
+from .common import (
+    MAX_SECONDS,
+    MAX_SEED,
+    MAX_WORKERS,
+    PlainTable,
+    err,
+    exits,
+    load,
+    out,
+    say,
+    warn,
+)
 from .planning import default_folder, plan_and_write
 
 app = typer.Typer()
@@ -30,13 +42,13 @@ def replan(
     scenario: Path = typer.Argument(..., help="The changed scenario."),
     previous_dir: Path = typer.Option(..., "--previous", help="The published plan folder to stay close to."),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="New plan folder (default: reports/<name>/<date>-replan/, beside the plan's)."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1),
-    workers: int = typer.Option(8, "--workers", min=1),
-    seed: int = typer.Option(0, "--seed"),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, max=MAX_SECONDS),
+    workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED),
     deterministic: bool = typer.Option(False, "--deterministic"),
     force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
     explain: bool = typer.Option(True, "--explain/--no-explain"),
-    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0),
+    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, max=MAX_SECONDS),
 ) -> None:
     """Re-plan a changed day, moving the fewest published appointments; writes changes.csv."""
     loaded, _ = load(scenario)
@@ -55,7 +67,7 @@ def offer(
     scenario: Path = typer.Argument(..., help="The scenario the plan was made for."),
     plan_dir: Path = typer.Option(..., "--plan", help="The current plan folder (kept fixed)."),
     request_file: Path = typer.Option(..., "--request", help="YAML file with the one new request."),
-    top: int = typer.Option(5, "--top", min=1, help="How many options at most."),
+    top: int = typer.Option(5, "--top", min=1, max=100, help="How many options at most."),
     as_json: bool = typer.Option(False, "--json", help="Print the options as JSON (for the booking platform)."),
 ) -> None:
     """Options for one new request beside the current plan, best first."""
@@ -79,7 +91,7 @@ def offer(
     if not found.options:
         say(f"No option for {request.id}: {reason}")
         return
-    table = Table(title=f"Options for {request.id}", title_justify="left")
+    table = PlainTable(title=escape(printable(f"Options for {request.id}")), title_justify="left")
     for column in ("#", "station", "start", "end", "place", "officer"):
         table.add_column(column)
     for number, o in enumerate(found.options, start=1):
@@ -93,12 +105,12 @@ def sweep(
     officers: list[str] = typer.Option(..., "--officers", help="STATION=MIN..MAX officers to keep (roster order); repeat per station."),
     target: float = typer.Option(0.95, "--target", min=0.0, max=1.0, help="Share of servable requests to reach."),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.html (default: reports/<name>/<date>-sweep/, beside the plan's)."),
-    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds per variant."),
-    workers: int = typer.Option(8, "--workers", min=1, help="CP-SAT workers per variant."),
-    seed: int = typer.Option(0, "--seed"),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds per variant."),
+    workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help="CP-SAT workers per variant."),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED),
     deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same results locally and on a cluster)."),
     all_levels: bool = typer.Option(False, "--all-levels", help="Solve every objective level, not only 'served'."),
-    processes: int = typer.Option(2, "--processes", min=1, help="Local worker processes."),
+    processes: int = typer.Option(2, "--processes", min=1, max=MAX_WORKERS, help="Local worker processes."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) to run the variants on."),
     force: bool = typer.Option(False, "--force", help="Replace an existing sweep folder."),
 ) -> None:

@@ -6,8 +6,45 @@ fixes an export in one pass instead of one error per run.
 
 from __future__ import annotations
 
+import reprlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+QUOTE_LIMIT = 80  # characters of a value a message quotes: enough to recognise it, never a flood
+LINE_LIMIT = 1000  # characters of any one line remise prints
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = QUOTE_LIMIT
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 2, 4, 4
+
+
+def escaped(text: str) -> str:
+    """Control and invisible characters written as escapes (a terminal sees text, never a command)."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char.isprintable() or unicodedata.category(char) == "Zs":  # French numbers hold no-break spaces
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
+def shown(value: object) -> str:
+    """A value quoted in a message: at most QUOTE_LIMIT characters, control characters escaped."""
+    if isinstance(value, str):
+        text = value if len(value) <= QUOTE_LIMIT else f"{value[:QUOTE_LIMIT]}… ({len(value):,} characters)"
+    else:
+        text = _REPR.repr(value)  # bounded however large or deep the value is
+    return f"'{escaped(text)}'"
+
+
+def printable(text: str, limit: int = LINE_LIMIT) -> str:
+    """A line as remise prints it: escaped, and cut at `limit` characters."""
+    text = escaped(str(text))
+    return text if len(text) <= limit else f"{text[:limit]}… (cut at {limit:,} characters)"
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .problems import shown
+
 DAY_END = 24 * 60
 
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")  # ASCII digits only: '١٠:٣٠' or '１０:３０' are refused
 
 Range = tuple[int, int]
 
@@ -19,17 +21,17 @@ Range = tuple[int, int]
 def parse_time(text: str, *, allow_midnight_end: bool = False) -> int:
     """`H:MM` or `HH:MM` to minutes; `24:00` only where it ends a range."""
     if not isinstance(text, str):
-        raise ValueError(f"expected a time as text 'HH:MM', got {text!r}")
+        raise ValueError(f"expected a time as text 'HH:MM', got {shown(text)}")
     match = _TIME.match(text.strip())
     if not match:
-        raise ValueError(f"'{text}' is not a time 'HH:MM'")
+        raise ValueError(f"{shown(text)} is not a time 'HH:MM'")
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes >= 60:
-        raise ValueError(f"'{text}' has minutes out of range")
+        raise ValueError(f"{shown(text)} has minutes out of range")
     if hours == 24 and minutes == 0 and allow_midnight_end:
         return DAY_END
     if hours >= 24:
-        raise ValueError(f"'{text}' is out of range (00:00 to 23:59)")
+        raise ValueError(f"{shown(text)} is out of range (00:00 to 23:59)")
     return hours * 60 + minutes
 
 
@@ -42,10 +44,10 @@ def format_time(minutes: int) -> str:
 
 def _split(text: str) -> tuple[str, str]:
     if not isinstance(text, str):
-        raise ValueError(f"expected a time range as text 'HH:MM-HH:MM', got {text!r}")
+        raise ValueError(f"expected a time range as text 'HH:MM-HH:MM', got {shown(text)}")
     parts = text.split("-")
     if len(parts) != 2:
-        raise ValueError(f"'{text}' is not a range 'HH:MM-HH:MM'")
+        raise ValueError(f"{shown(text)} is not a range 'HH:MM-HH:MM'")
     return parts[0], parts[1]
 
 
@@ -55,9 +57,9 @@ def parse_range(text: str) -> Range:
     start = parse_time(first)
     end = parse_time(last, allow_midnight_end=True)
     if end == 0:
-        raise ValueError(f"'{text}' ends at 00:00: write 24:00 for the end of the day")
+        raise ValueError(f"{shown(text)} ends at 00:00: write 24:00 for the end of the day")
     if end <= start:
-        raise ValueError(f"'{text}' is empty or ends before it starts")
+        raise ValueError(f"{shown(text)} is empty or ends before it starts")
     return start, end
 
 
@@ -67,7 +69,7 @@ def parse_shift(text: str) -> Range:
     start = parse_time(first)
     end = parse_time(last, allow_midnight_end=True)
     if end == start:
-        raise ValueError(f"'{text}' is an empty shift")
+        raise ValueError(f"{shown(text)} is an empty shift")
     return start, end
 
 

@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from ..check import CheckReport, check_plan
-from ..core.csvfile import write_csv
+from ..core.csvfile import csv_text, plain, write_csv
+from ..core.files import UnreadableFile, read_text
 from ..core.findings import Finding, as_json, verbatim
 from ..core.i18n import language
+from ..core.problems import shown
 from ..core.sentences import detail
 from ..core.times import format_time, parse_time
 from ..plan.changes import Change
@@ -69,7 +73,7 @@ def default_folder(name: str, day: date, command: str = "plan") -> Path:
     folder = day.isoformat() if command == "plan" else f"{day.isoformat()}-{command}"
     return REPORTS / name / folder
 
-_PADDED_TIME = re.compile(r"^\d{2}:\d{2}$")
+_PADDED_TIME = re.compile(r"^[0-9]{2}:[0-9]{2}$")
 
 
 class NotAPlanFolder(Exception):
@@ -206,12 +210,15 @@ def load_dumped_scenario(path: Path) -> Scenario:
     data, not as input: a request whose stations a variant all removed keeps its
     empty list here, which the input format forbids writing.
     """
-    return Scenario.model_validate(load_text_yaml(Path(path).read_text(encoding="utf-8")))
+    try:
+        return Scenario.model_validate(load_text_yaml(read_text(path)))
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
 
 
 def _time_cell(text: str, *, end: bool) -> int:
     if not _PADDED_TIME.match(text):
-        raise ValueError(f"'{text}' is not a zero-padded time HH:MM")
+        raise ValueError(f"{shown(text)} is not a zero-padded time HH:MM")
     return parse_time(text, allow_midnight_end=end)
 
 
@@ -224,33 +231,41 @@ def _read_table(path: Path, columns: tuple[str, ...], problems: list[str]) -> tu
 
     Returns the rows and whether the file could be read at all (a bad row only loses that row).
     """
-    if not path.is_file():
+    try:
+        text = read_text(path)
+    except FileNotFoundError:
         problems.append(f"{path}: the file is missing.")
         return [], False
+    except (OSError, UnreadableFile) as error:
+        problems.append(f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}).")
+        return [], False
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                problems.append(f"{path}: the file is empty; it needs a header ({', '.join(columns)}).")
-                return [], False
-            header = [name.strip() for name in header]
-            missing = [c for c in columns if c not in header]
-            if missing:
-                problems.append(f"{path}: the header lacks column(s) {', '.join(missing)}.")
-                return [], False
-            rows = []
-            for cells in reader:
-                line = reader.line_num
-                if not cells:
-                    continue
-                if len(cells) != len(header):
-                    problems.append(f"{path}, line {line}: {len(cells)} cells, but the header has {len(header)}.")
-                    continue
-                rows.append((line, dict(zip(header, cells))))
-            return rows, True
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        problems.append(f"{path}: cannot be read as UTF-8 CSV ({error}).")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None)
+        if header is None:
+            problems.append(f"{path}: the file is empty; it needs a header ({', '.join(columns)}).")
+            return [], False
+        header = [name.strip() for name in header]
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            problems.append(f"{path}: the header names column {shown(repeated[0])} twice.")
+            return [], False
+        missing = [c for c in columns if c not in header]
+        if missing:
+            problems.append(f"{path}: the header lacks column(s) {', '.join(missing)}.")
+            return [], False
+        rows = []
+        for cells in reader:
+            line = reader.line_num
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                problems.append(f"{path}, line {line}: {len(cells)} cells, but the header has {len(header)}.")
+                continue
+            rows.append((line, dict(zip(header, (plain(c) for c in cells)))))
+        return rows, True
+    except csv.Error as error:
+        problems.append(f"{path}: not valid CSV ({error}).")
         return [], False
 
 
@@ -260,10 +275,10 @@ def _read_findings(folder: Path, problems: list[str]) -> dict[str, tuple[Finding
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
         return {rid: tuple(Finding.from_json(f) for f in items) for rid, items in data.items()}
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError) as error:
-        problems.append(f"{path}: not the findings remise writes ({error}).")
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
+        problems.append(f"{path}: not the findings remise writes ({shown(str(error))}).")
         return {}
 
 
@@ -305,18 +320,119 @@ def read_plan(folder: Path) -> Plan:
     return plan
 
 
-def check_folder(scenario: Scenario, folder: Path) -> CheckReport:
-    """`read_plan` then `check_plan`, with reading problems reported as violations.
+def check_folder(scenario: Scenario | None, folder: Path) -> CheckReport:
+    """Every file of a plan folder checked, trusting none: the plan against `scenario` (or,
+    without one, the folder's own copy), and the folder against itself (`audit_folder`).
 
     A bad row is reported and the rest is still checked (so its request is also
-    reported as missing). A missing or unreadable file is reported alone, since
+    reported as missing). A missing or unreadable plan file is reported alone, since
     every request would otherwise be reported as missing too.
     """
-    plan, problems, readable = read_plan_rows(Path(folder))
-    report = check_plan(scenario, plan)
+    folder = Path(folder)
+    plan, problems, readable = read_plan_rows(folder)
+    copy, summary_data, own = _read_own(folder)
+    target = scenario if scenario is not None else copy
+    if target is None:
+        return CheckReport(problems + own, {})
+    report = check_plan(target, plan)
     if not readable:
-        return CheckReport(problems, report.levels)
-    return CheckReport(problems + report.violations, report.levels)
+        return CheckReport(problems + own, report.levels)
+    if copy is not None and summary_data is not None:
+        own += audit_folder(folder, copy, summary_data, plan)
+    return CheckReport(problems + report.violations + own, report.levels)
+
+
+class SummaryFile(BaseModel):
+    """What summary.json must hold for a folder to be read (remise writes more)."""
+
+    scenario: str
+    date: str
+    status: str
+    objective: dict[str, int]
+    counts: dict[str, Any]
+    input_hash: str
+    scenario_hash: str | None = None  # of the scenario.yaml copy, where it differs from the input's
+
+
+def _read_summary(folder: Path) -> dict[str, Any]:
+    """summary.json, checked for what the readers need; NotAPlanFolder with a sentence otherwise."""
+    path = folder / SUMMARY
+    try:
+        data = json.loads(read_text(path))
+    except FileNotFoundError:
+        raise NotAPlanFolder(f"{path} is missing") from None
+    except (OSError, UnreadableFile) as exc:
+        raise NotAPlanFolder(f"{path} cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise NotAPlanFolder(f"{path} is not valid JSON: {shown(str(exc))}") from None
+    if not isinstance(data, dict):
+        raise NotAPlanFolder(f"{path} is not the summary remise writes (not an object)")
+    try:
+        SummaryFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise NotAPlanFolder(f"{path} is not the summary remise writes: '{where}': {first['msg']}") from None
+    counts = data["counts"]
+    for key in ("requests", "served", "unserved", "supervised_minutes"):
+        if not isinstance(counts.get(key), int):
+            raise NotAPlanFolder(f"{path} is not the summary remise writes: 'counts.{key}' is not a number")
+    return data
+
+
+def _read_own(folder: Path) -> tuple[Scenario | None, dict[str, Any] | None, list[str]]:
+    """The folder's scenario copy and summary, each None (with the problem) if unreadable."""
+    problems: list[str] = []
+    copy = summary_data = None
+    try:
+        summary_data = _read_summary(folder)
+    except NotAPlanFolder as exc:
+        problems.append(f"{exc}.")
+    try:
+        copy = load_dumped_scenario(folder / SCENARIO)
+    except FileNotFoundError:
+        problems.append(f"{folder / SCENARIO} is missing.")
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
+        problems.append(f"{folder / SCENARIO} is not a valid scenario: {shown(str(exc).splitlines()[0])}.")
+    return copy, summary_data, problems
+
+
+def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], plan: Plan) -> list[str]:
+    """Whether the folder agrees with itself: the scenario copy is the one planned (its hash),
+    summary.json's counts and objective are the plan's, and officers.csv and stations.csv are
+    what the plan gives. Any edit after remise wrote the folder shows here."""
+    problems = []
+    recorded = summary_data.get("scenario_hash") or summary_data["input_hash"]
+    if input_hash(copy) != recorded:
+        problems.append(f"{folder / SCENARIO} was changed after the plan was written (its hash is not the one "
+                        f"{SUMMARY} records).")
+    counts = summary_data["counts"]
+    actual = {"requests": len(copy.requests), "served": len(plan.handovers), "unserved": len(plan.unserved)}
+    for key, value in actual.items():
+        if counts[key] != value:
+            problems.append(f"{folder / SUMMARY}: counts.{key} is {shown(counts[key])}, the plan has {value}.")
+    levels = check_plan(copy, plan).levels
+    for name, value in summary_data["objective"].items():
+        if name in levels and levels[name] != value:
+            problems.append(f"{folder / SUMMARY}: objective {name} is {value}, the plan gives {levels[name]}.")
+    if any(h.request_id not in copy.request_by_id or h.officer not in copy.officer_by_id
+           or h.station not in copy.station_by_id for h in plan.handovers):
+        return problems  # the checker names the unknown rows; the tables cannot be recomputed
+    expected = {
+        OFFICERS: csv_text(OFFICER_COLUMNS, (_officer_row(o) for o in officer_loads(copy, plan))),
+        STATIONS: csv_text(STATION_COLUMNS, (_station_row(s) for s in station_loads(copy, plan))),
+    }
+    for name, text in expected.items():
+        try:
+            found = read_text(folder / name)
+        except (OSError, UnreadableFile) as exc:
+            problems.append(f"{folder / name} cannot be read: {getattr(exc, 'strerror', None) or exc}.")
+            continue
+        if found.replace("\r\n", "\n") != text:
+            line = next((i for i, (a, b) in enumerate(zip(found.splitlines(), text.splitlines()), start=1) if a != b),
+                        min(len(found.splitlines()), len(text.splitlines())) + 1)
+            problems.append(f"{folder / name}, line {line}: not what the plan gives (edited after it was written?).")
+    return problems
 
 
 @dataclass
@@ -329,6 +445,7 @@ class PlanFolder:
     plan: Plan
     officers: list[OfficerLoad]
     stations: list[StationLoad]
+    problems: list[str] = field(default_factory=list)  # rules it breaks, edits since it was written
 
     @property
     def name(self) -> str:
@@ -370,16 +487,11 @@ def read_folder(folder: Path | str) -> PlanFolder:
     missing = [name for name in REQUIRED if not (folder / name).is_file()]
     if missing:
         raise NotAPlanFolder(f"{folder} is not a plan folder: {', '.join(missing)} missing")
-    try:
-        summary_data = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise NotAPlanFolder(f"{folder / SUMMARY} is not valid JSON: {exc}") from None
-    if not isinstance(summary_data, dict) or not isinstance(summary_data.get("counts"), dict):
-        raise NotAPlanFolder(f"{folder / SUMMARY} has no 'counts'")
+    summary_data = _read_summary(folder)
     try:
         scenario = load_dumped_scenario(folder / SCENARIO)
     except (OSError, ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
-        raise NotAPlanFolder(f"{folder / SCENARIO} is not a valid scenario: {str(exc).splitlines()[0]}") from None
+        raise NotAPlanFolder(f"{folder / SCENARIO} is not a valid scenario: {shown(str(exc).splitlines()[0])}") from None
     try:
         plan = read_plan(folder)
     except ValueError as exc:
@@ -395,4 +507,9 @@ def read_folder(folder: Path | str) -> PlanFolder:
         station=r["station"], handovers=_int(r, "handovers"), room_utilisation=_float(r, "room_utilisation"),
         bay_utilisation=_float(r, "bay_utilisation"), peak_visitors=_int(r, "peak_visitors"),
     ))
-    return PlanFolder(folder, summary_data, scenario, plan, officers, stations)
+    problems = check_plan(scenario, plan).violations + audit_folder(folder, scenario, summary_data, plan)
+    # Rows naming what the scenario does not know are not drawn (the banner lists them).
+    known = Plan([h for h in plan.handovers if h.request_id in scenario.request_by_id
+                  and h.officer in scenario.officer_by_id and h.station in scenario.station_by_id
+                  and h.place in scenario.place_index], plan.unserved)
+    return PlanFolder(folder, summary_data, scenario, known, officers, stations, problems)

@@ -35,13 +35,15 @@ CHART_STYLE = {
     "axes.spines.right": False,
     "axes.titlesize": 10,
     "svg.fonttype": "path",  # glyphs drawn as paths: the SVG looks the same without any font installed
+    "text.parse_math": False,  # labels are ids and names: '$x$' is text, never TeX
+    "text.usetex": False,
 }
 
 
 def svg(fig: Figure, name: str) -> Markup:
     """The figure as an inline <svg> element, with ids made unique to this chart."""
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": name}):
+    with matplotlib.rc_context({"svg.hashsalt": name, "text.parse_math": False}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     text = text[text.index("<svg"):]

@@ -21,6 +21,8 @@ from ..planfolder.metrics import OfficerLoad
 from . import charts
 from .pages import render, write_page
 
+PROBLEMS_SHOWN = 10  # of a folder that fails the checker; `remise check` lists them all
+
 
 def summary_levels(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """Each level's record in summary.json (older folders have only the per-level maps)."""
@@ -122,6 +124,8 @@ def report_context(folder: PlanFolder) -> dict[str, Any]:
             "hash": summary.get("input_hash", "?"),
         },
         "reasons": Reason,
+        "problems": folder.problems[:PROBLEMS_SHOWN],
+        "problem_count": len(folder.problems),
     }
 
 
@@ -130,7 +134,10 @@ def render_report(folder: PlanFolder, lang: str = "fr") -> str:
         return render("report.html.j2", **report_context(folder))
 
 
-def write_report(folder: Path, lang: str = "fr") -> None:
-    """Render report.html into a plan folder from the files already in it."""
+def write_report(folder: Path, lang: str = "fr") -> list[str]:
+    """Render report.html into a plan folder from the files already in it; returns what the
+    folder breaks (rules, edits since it was written), which the page shows in a banner."""
     folder = Path(folder)
-    write_page(folder / REPORT, render_report(read_folder(folder), lang))
+    read = read_folder(folder)
+    write_page(folder / REPORT, render_report(read, lang))
+    return read.problems

@@ -17,13 +17,15 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..core.problems import Problem, ScenarioError, display_path
+from ..core.files import UnreadableFile, read_text
+from ..core.problems import Problem, ScenarioError, display_path, shown
 from .origins import SINGULAR, Origin, Origins
 from .references import check_references
 from .schema import Lock, Officer, Policy, Request, Scenario, Station
 from .yamltext import LineDict, load_text_yaml
 
 SECTIONS = {"stations": Station, "officers": Officer, "requests": Request}
+MAX_EXTENDS = 32  # files in one extends chain; a real variant chain has two or three
 TOP_KEYS = {"name", "date", "extends", "policy", "stations", "officers", "requests", "remove"}
 CSV_LIST_FIELDS = {"stations", "windows", "skills", "hours", "rooms", "bays"}
 LOCK_COLUMNS = {f"locked_{k}": k for k in Lock.model_fields}
@@ -84,23 +86,39 @@ def _resolve(base: Path, value: str, file: str, entry: str, field_name: str, pro
     try:
         path = (base / value).resolve()
         path.exists()
-    except (OSError, ValueError) as exc:
-        problems.append(Problem(file, entry, field_name, f"unusable path {value[:80]!r}: {exc}"))
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+        problems.append(Problem(file, entry, field_name, f"unusable path {shown(value)}: {_reason(exc)}"))
         return None
     return path
 
 
-def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
+def _reason(exc: Exception) -> str:
+    """An OS error as a short reason, without the path it repeats."""
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _read(path: Path, label: str, problems: list[Problem]) -> str | None:
+    """The text of an input file, or None with the problem recorded."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return read_text(path)
     except FileNotFoundError:
         problems.append(Problem(display_path(path), label, "", "file not found"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(display_path(path), label, "", f"cannot be read: {exc}"))
+    except UnreadableFile as exc:
+        problems.append(Problem(display_path(path), label, "", f"the file {exc}"))
+    except (OSError, RuntimeError) as exc:
+        problems.append(Problem(display_path(path), label, "", f"cannot be read: {_reason(exc)}"))
+    return None
+
+
+def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
+    text = _read(path, label, problems)
+    if text is None:
         return None
     try:
         return load_text_yaml(text)
+    except RecursionError:  # the limits of yamltext should stop it first
+        problems.append(Problem(display_path(path), "file", "", "nested too deeply to read"))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -111,13 +129,8 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
 
 def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntry] | None:
     file = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        problems.append(Problem(file, section, "", "file not found"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(file, section, "", f"cannot be read: {exc}"))
+    text = _read(path, section, problems)
+    if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -128,6 +141,10 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
     if not rows:
         return []
     header = [h.strip() for h in rows[0]]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        problems.append(Problem(file, "header", shown(repeated[0]), "column named twice: which one holds the value?"))
+        return None
     entries: list[RawEntry] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -153,7 +170,7 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
         if lock:
             missing = sorted(f"locked_{k}" for k in LOCK_REQUIRED if k not in lock)
             if missing:
-                entry = f"{SINGULAR[section]} '{data['id']}' (row {number})" if data.get("id") else f"row {number}"
+                entry = f"{SINGULAR[section]} {shown(data['id'])} (row {number})" if data.get("id") else f"row {number}"
                 problems.append(Problem(file, entry, missing[0],
                                         "a lock needs locked_station and locked_start (locked_place and"
                                         " locked_officer are optional)"))
@@ -229,6 +246,10 @@ def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], 
             parent_path = _resolve(path.parent, parent, file, "scenario", "extends", problems)
             if parent_path is None:
                 pass
+            elif len(chain) >= MAX_EXTENDS:
+                problems.append(Problem(file, "scenario", "extends", f"more than {MAX_EXTENDS} files extend one "
+                                        "another: flatten the chain"))
+                readable = False
             elif parent_path in chain:
                 cycle = " -> ".join(display_path(p) for p in [*chain, parent_path])
                 problems.append(Problem(file, "scenario", "extends", f"cycle of extends: {cycle}"))
@@ -271,7 +292,7 @@ def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], 
                 continue
             if entry_id in seen:
                 problems.append(
-                    Problem(entry.origin.file, f"{SINGULAR[section]} '{entry_id}' ({entry.origin.where})", "id",
+                    Problem(entry.origin.file, f"{SINGULAR[section]} {shown(entry_id)} ({entry.origin.where})", "id",
                             f"duplicate {SINGULAR[section]} id '{entry_id}'")
                 )
                 continue
@@ -299,7 +320,7 @@ def _apply_remove(remove: Any, layer: _Layer, file: str, problems: list[Problem]
             continue
         for entry_id in ids:
             if entry_id not in layer.sections[section]:
-                problems.append(Problem(file, "remove", section, f"no {SINGULAR[section]} '{entry_id}' to remove"))
+                problems.append(Problem(file, "remove", section, f"no {SINGULAR[section]} {shown(entry_id)} to remove"))
                 continue
             del layer.sections[section][entry_id]
             if section == "stations":
@@ -350,7 +371,10 @@ def _validate_entries(layer: _Layer, origins: Origins, problems: list[Problem]) 
 
 def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
     """Load and fully validate a scenario; raises ScenarioError with every problem."""
-    path = Path(path).resolve()
+    try:
+        path = Path(path).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+        raise ScenarioError([Problem(str(path), "scenario", "", f"unusable path: {_reason(exc)}")]) from None
     file = display_path(path)
     problems: list[Problem] = []
     layer = _Layer()
@@ -403,7 +427,10 @@ def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
 
 def load_request(path: Path | str, scenario: Scenario) -> Request:
     """One new request from a YAML file (a mapping, or a list of one), checked against the day."""
-    path = Path(path).resolve()
+    try:
+        path = Path(path).resolve()
+    except (OSError, RuntimeError) as exc:
+        raise ScenarioError([Problem(str(path), "request", "", f"unusable path: {_reason(exc)}")]) from None
     file = display_path(path)
     problems: list[Problem] = []
     data = _read_yaml(path, "request", problems)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.problems import Problem
+from ..core.problems import Problem, shown
 
 SINGULAR = {"stations": "station", "officers": "officer", "requests": "request"}
 
@@ -37,8 +37,8 @@ class Origins:
         """(file, "request 'x' (line 3)") for a message about an entry."""
         origin = self.entries.get((section, entry_id))
         if origin is None:
-            return self.scenario_file, f"{SINGULAR[section]} '{entry_id}'"
-        return origin.file, f"{SINGULAR[section]} '{entry_id}' ({origin.where})"
+            return self.scenario_file, f"{SINGULAR[section]} {shown(entry_id)}"
+        return origin.file, f"{SINGULAR[section]} {shown(entry_id)} ({origin.where})"
 
     def problem(self, section: str, entry_id: str, field_name: str, message: str) -> Problem:
         file, label = self.entry_label(section, entry_id)

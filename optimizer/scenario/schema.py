@@ -7,11 +7,13 @@ Times are minutes from midnight once validated, and are written back as
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -67,8 +69,37 @@ def _policy_level(value):
     return value
 
 
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-PositiveInt = Annotated[int, BeforeValidator(_no_bool), Field(gt=0)]
+# Bounds that keep every value within what the model, the files and a person can hold: CP-SAT
+# sums priorities and minutes in 64 bits, a file name has 255 bytes, and no day is longer than
+# 1,440 minutes. Text carries no control or invisible formatting characters (they would reach
+# terminals and spreadsheets raw, or make two ids look alike).
+ID_LENGTH, NAME_LENGTH, TEXT_LENGTH = 64, 100, 300
+MAX_MINUTES, MAX_PRIORITY, MAX_COUNT = 24 * 60, 1_000_000, 100_000
+
+
+def _printable(value):
+    if isinstance(value, str):
+        for char in value:
+            if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+                raise ValueError(f"contains the control or invisible character U+{ord(char):04X} "
+                                 f"({unicodedata.name(char, 'unnamed')}); use plain text")
+    return value
+
+
+def _at_most(limit: int):
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"at most {limit} characters (this one has {len(value):,})")
+        return value
+    return AfterValidator(check)
+
+
+Id = Annotated[str, BeforeValidator(_printable), StringConstraints(strip_whitespace=True, min_length=1),
+               _at_most(ID_LENGTH)]
+Text = Annotated[str, BeforeValidator(_printable), StringConstraints(strip_whitespace=True), _at_most(TEXT_LENGTH)]
+PositiveInt = Annotated[int, BeforeValidator(_no_bool), Field(gt=0, le=MAX_COUNT)]
+Minutes = Annotated[int, BeforeValidator(_no_bool), Field(gt=0, le=MAX_MINUTES)]
+MinutesOrNone = Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=MAX_MINUTES)]
 TimeOfDay = Annotated[int, BeforeValidator(_text_time), PlainSerializer(format_time, return_type=str)]
 TimeRange = Annotated[Range, BeforeValidator(_text_range), PlainSerializer(format_range, return_type=str)]
 PolicyLevel = Annotated[Level, BeforeValidator(_policy_level)]
@@ -87,9 +118,9 @@ class Strict(BaseModel):
 
 class Category(Strict):
     place: PlaceKind | None = None
-    minutes: PositiveInt | None = None
+    minutes: Minutes | None = None
     skill: Id | None = None
-    forbidden: str | None = None
+    forbidden: Text | None = None
 
     @model_validator(mode="after")
     def _forbidden_or_runnable(self) -> Category:
@@ -104,11 +135,11 @@ class Category(Strict):
 
 
 class Policy(Strict):
-    slot_minutes: PositiveInt = 5
-    turnover_minutes: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] = 5
-    max_supervision_minutes: PositiveInt = 240
-    bay_handovers_per_officer: PositiveInt = 2
-    party_travel_minutes: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] = 30
+    slot_minutes: Minutes = 5
+    turnover_minutes: MinutesOrNone = 5
+    max_supervision_minutes: Minutes = 240
+    bay_handovers_per_officer: Annotated[int, BeforeValidator(_no_bool), Field(gt=0, le=100)] = 2
+    party_travel_minutes: MinutesOrNone = 30
     objective: list[PolicyLevel] = Field(default_factory=lambda: list(POLICY_LEVELS), min_length=1)
     categories: dict[Id, Category] = Field(default_factory=dict)
 
@@ -132,7 +163,7 @@ class Place(Strict):
 
 class Station(Strict):
     id: Id
-    name: str | None = None
+    name: Text | None = None
     hours: list[TimeRange] = Field(min_length=1)
     max_visitors: PositiveInt | None = None
     rooms: Annotated[list[Place], BeforeValidator(_place_list)] = Field(default_factory=list)
@@ -152,7 +183,7 @@ class Officer(Strict):
     station: Id
     shift: ShiftRange
     skills: list[Id] = Field(default_factory=list)
-    max_supervision_minutes: PositiveInt | None = None
+    max_supervision_minutes: Minutes | None = None
     max_handovers: PositiveInt | None = None
 
     @property
@@ -183,9 +214,9 @@ class Request(Strict):
     windows: list[TimeRange] = Field(min_length=1)
     seller: Id
     buyer: Id
-    priority: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 1
-    minutes: PositiveInt | None = None
-    party_size: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 2
+    priority: Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=MAX_PRIORITY)] = 1
+    minutes: Minutes | None = None
+    party_size: Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=100)] = 2
     submitted: datetime | None = None
     locked: Lock | None = None
 
@@ -210,7 +241,9 @@ class Scenario(Strict):
 
     model_config = ConfigDict(extra="forbid", ignored_types=(cached_property,))
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^/\\]+$")]
+    name: Annotated[str, BeforeValidator(_printable),
+                    StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^/\\]+$"),
+                    _at_most(NAME_LENGTH)]
     date: date
     policy: Policy = Field(default_factory=Policy)
     stations: list[Station] = Field(default_factory=list)

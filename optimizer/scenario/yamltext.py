@@ -13,6 +13,8 @@ import re
 
 import yaml
 
+from ..core.problems import shown
+
 
 class LineDict(dict):
     """A mapping read from YAML, with the line it starts on (1-based)."""
@@ -24,8 +26,43 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
     pass
 
 
-class TextLoader(yaml.SafeLoader):
+# Limits that keep a small hostile file small: 64 levels of nesting is far beyond any
+# scenario (5 at most), and aliases (*name) may not expand the document beyond what a
+# national day written out in full holds (an alias bomb of 600 bytes expands to billions).
+MAX_DEPTH, MAX_EXPANDED_NODES = 64, 5_000_000
+
+
+class LimitError(yaml.MarkedYAMLError):
     pass
+
+
+class TextLoader(yaml.SafeLoader):
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}  # node -> nodes it stands for once aliases are expanded
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise LimitError(None, None, f"nested more than {MAX_DEPTH} levels deep: refused",
+                                 self.peek_event().start_mark)
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if id(node) not in self._sizes:  # an alias returns a node already measured
+            if isinstance(node, yaml.SequenceNode):
+                size = 1 + sum(self._sizes[id(child)] for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                size = 1 + sum(self._sizes[id(k)] + self._sizes[id(v)] for k, v in node.value)
+            else:
+                size = 1
+            if size > MAX_EXPANDED_NODES:
+                raise LimitError(None, None, f"aliases expand it beyond {MAX_EXPANDED_NODES:,} values: refused",
+                                 node.start_mark)
+            self._sizes[id(node)] = size
+        return node
 
 
 TextLoader.yaml_implicit_resolvers = {}
@@ -46,7 +83,7 @@ def _construct_mapping(loader: TextLoader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             raise DuplicateKeyError(
-                "while reading a mapping", node.start_mark, f"key {key!r} is not text", key_node.start_mark
+                "while reading a mapping", node.start_mark, f"key {shown(key)} is not text", key_node.start_mark
             )
         if key in written:
             raise DuplicateKeyError(

@@ -25,7 +25,7 @@ from ..solvers.result import SolveOptions
 
 INVALID = "invalid"  # a roster that leaves out an officer a lock names: no plan can keep it
 MAX_VARIANTS = 2000  # rosters in one sweep; beyond it, narrow the ranges
-_SPEC = re.compile(r"^\s*([^=\s]+)\s*=\s*(\d+)\s*(?:\.\.\s*(\d+))?\s*$")
+_SPEC = re.compile(r"^\s*([^=\s]+)\s*=\s*([0-9]+)\s*(?:\.\.\s*([0-9]+))?\s*$")
 
 
 @dataclass(frozen=True)

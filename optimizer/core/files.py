@@ -1,0 +1,51 @@
+"""Reading an input file: a regular file, of a bounded size, as UTF-8 text.
+
+Everything remise reads from a path (scenario files, section files, a request, the files of
+a plan folder) goes through here, so a device (`/dev/zero`), a pipe or a folder is refused
+at once instead of hanging or exhausting memory, and a file too large is refused by its size.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+MAX_INPUT_BYTES = 200 * 2**20  # a national day's requests are about 10 MB of CSV
+
+
+class UnreadableFile(ValueError):
+    """Why a path cannot be read as an input file (a sentence that completes 'the file ...')."""
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count / 2**10:,.1f} kB"
+
+
+def read_text(path: Path | str, limit: int = MAX_INPUT_BYTES) -> str:
+    """The text of a regular file (UTF-8, a BOM allowed).
+
+    Raises FileNotFoundError, UnreadableFile (not a regular file, too large, not UTF-8), or
+    another OSError (permissions...).
+    """
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, a pipe or a socket"
+            raise UnreadableFile(f"is {kind}, not a regular file; remise reads only files")
+        if info.st_size > limit:
+            raise UnreadableFile(f"is {_size(info.st_size)}, more than the {_size(limit)} remise reads")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > limit:  # it grew while being read
+                raise UnreadableFile(f"is more than the {_size(limit)} remise reads")
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    try:
+        return b"".join(chunks).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"is not UTF-8 text (byte {exc.start + 1}: 0x{exc.object[exc.start]:02x})") from None
