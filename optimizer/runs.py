@@ -36,7 +36,7 @@ from .screening import screen
 from .solvers.day import BLOCK_LIMIT, can_cut, plan_day
 from .solvers.greedy import best_greedy, solve_greedy
 from .solvers.groups import components
-from .solvers.parallel import executor
+from .solvers.parallel import ClusterError, check_cluster, executor
 from .solvers.result import Progress, SolveOptions, SolveResult
 from .solvers.stop import Deadline, stopped
 from .whatif.explain import explain_unserved
@@ -84,14 +84,26 @@ class PlanRun:
 def workers(cluster: str | None, processes: int) -> Iterator[Executor]:
     """Local processes, or the Dask cluster; an unreachable cluster is an input error."""
     try:
+        if cluster:
+            check_cluster(cluster)
         manager = executor(cluster, processes)
         pool = manager.__enter__()
-    except (OSError, ValueError, TimeoutError) as exc:
-        raise InputError(f"cannot reach the cluster at {cluster}: {exc}") from None
+    except (OSError, ValueError, TimeoutError) as exc:  # ClusterError is a ValueError
+        raise InputError(f"cannot use the cluster at {cluster}: {exc}") from None
     try:
         yield pool
     finally:
         manager.__exit__(None, None, None)
+
+
+def use_cluster(cluster: str | None) -> None:
+    """Before any work: a --cluster is a Dask scheduler that answers, whether the day turns out
+    to need it or not (a typo must not pass silently); an input error otherwise."""
+    if cluster:
+        try:
+            check_cluster(cluster)
+        except ClusterError as exc:
+            raise InputError(str(exc)) from None
 
 
 def _noop(stage: Stage) -> None:

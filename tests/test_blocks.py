@@ -15,8 +15,8 @@ from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers.blocks import _lane_budgets, solve_in_blocks
 from optimizer.solvers.bound import served_bound
-from optimizer.solvers.groups import station_blocks
 from optimizer.solvers.greedy import solve_greedy, value_key
+from optimizer.solvers.groups import station_blocks
 from optimizer.solvers.parallel import executor
 from optimizer.solvers.result import SolveOptions
 

@@ -22,9 +22,9 @@ from optimizer.core.findings import verbatim
 from optimizer.core.times import format_time, parse_time
 from optimizer.plan.rows import Handover, Plan, Unserved
 from optimizer.planfolder.folder import check_folder, read_plan, write_plan_files
+from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers.result import SolveResult, unproven_levels
-from optimizer.scenario.schema import Scenario
 
 
 def t(text: str) -> int:

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SCENARIOS
 from typer.testing import CliRunner
 
-from conftest import ROOT, SCENARIOS
 from optimizer.cli import app
 from optimizer.scenario.generate import generate, write_scenario
 

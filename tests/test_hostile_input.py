@@ -233,3 +233,53 @@ def test_a_signal_during_a_sweep_exits_without_traceback(tmp_path):
     _, errors = process.communicate(timeout=60)
     assert process.returncode in (130, 2), errors.decode()
     assert b"Traceback" not in errors
+
+
+def _listener(answer: bytes | None):
+    """A TCP server on loopback that is not Dask: silent, or answering first with `answer`."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held = []
+
+    def serve():
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            held.append(connection)
+            if answer:
+                try:
+                    connection.sendall(answer)
+                except OSError:
+                    pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("address", ["garbage", "host:99999", "127.0.0.1:9"])
+def test_a_bad_cluster_address_is_refused_even_when_the_day_needs_no_cluster(address):
+    started = time.monotonic()
+    result = CliRunner().invoke(app, ["plan", str(DATA / "tiny.yaml"), "--cluster", address, *FAST])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answer", [None, b"\xff" * 64], ids=["silent", "answers-first"])
+def test_a_listener_that_is_not_dask_is_refused_within_a_bounded_time(answer):
+    server = _listener(answer)
+    try:
+        port = server.getsockname()[1]
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["plan", str(DATA / "tiny.yaml"), "--cluster", f"127.0.0.1:{port}", *FAST])
+        assert result.exit_code == 2, result.output
+        assert "no Dask scheduler" in said(result)
+        assert time.monotonic() - started < 40
+    finally:
+        server.close()

@@ -23,6 +23,7 @@ from ..runs import (
     Stage,
     make_plan,
     refuse_existing,
+    use_cluster,
     write_plan_folder,
 )
 from ..scenario.schema import Scenario
@@ -156,6 +157,8 @@ def plan(
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     settings = PlanSettings(greedy=solver == Solver.greedy, explain=explain, explain_time=explain_time,
                             processes=processes, cluster=cluster, block_size=block_size)
+    with exits():
+        use_cluster(cluster)
     if database is not None or day is not None:
         if database is None or day is None or scenario is not None:
             warn("--db and --date go together, without a scenario file: the day comes from the database.")

@@ -14,7 +14,7 @@ from ..core.problems import printable
 from ..core.sentences import detail
 from ..core.times import format_time
 from ..report.sweep import answers
-from ..runs import PlanSettings, read_previous, refuse_existing
+from ..runs import PlanSettings, read_previous, refuse_existing, use_cluster
 from ..runs import offer as offer_run
 from ..runs import sweep as sweep_run
 from ..scenario.loading import load_request
@@ -124,6 +124,7 @@ def sweep(
     target_dir = out_dir or default_folder(loaded, "sweep")
     with exits():
         refuse_existing(target_dir, force)
+        use_cluster(cluster)
     count = len(variants(loaded, ranges)[1])
     if count > MAX_VARIANTS:
         warn(f"--officers: {count} rosters to plan, more than {MAX_VARIANTS}; narrow the ranges.")

@@ -160,16 +160,24 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
         ids = {r.id for r in requests}
         start = Plan([h for h in current.handovers if h.request_id in ids])
         futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
-    results = gather(pool, futures)
+    results = gather(pool, futures, deadline=time.monotonic() + seconds)
     if stopped() is not None:
         return current, [r for r in results if r is not None]  # a stopped round is not joined
+    # A block whose worker was lost keeps its appointments as they are, like an idle block.
+    for (_, requests, _), result in zip(work, results):
+        if result is None:
+            lost = {r.id for r in requests}
+            kept += [h for h in current.handovers if h.request_id in lost]
+            booked_ids = {h.request_id for h in current.handovers}
+            held_unserved += [rid for rid in lost if rid not in booked_ids]
+    done = [r for r in results if r is not None]
     plan = Plan(
-        [h for r in results for h in r.plan.handovers] + kept,
-        [u for r in results for u in r.plan.unserved]
+        [h for r in done for h in r.plan.handovers] + kept,
+        [u for r in done for u in r.plan.unserved]
         + [Unserved(rid, Reason.CAPACITY, FITS_ALONE) for rid in held_unserved]
         + [Unserved(rid, reason, why) for rid, (reason, why) in screening.unserved.items()],
     )
-    return plan.sorted(), results
+    return plan.sorted(), done
 
 
 def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, block_size: int = 2000,

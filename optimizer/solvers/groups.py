@@ -134,10 +134,10 @@ def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor |
             budget = max(1.0, options.time_limit * share * min(1.0, 2 * len(part.requests) / total))
             part_options = replace(options, time_limit=budget)
             futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, cap, start))
-        return gather(pool, futures)
+        return gather(pool, futures, deadline=started + options.time_limit)
 
-    # A part a signal stopped before it finished keeps the greedy plan (first round) or its
-    # first-round plan (second round): every part's plan is complete and keeps every rule.
+    # A part a signal stopped (or whose worker was lost) keeps the greedy plan (first round) or
+    # its first-round plan (second round): every part's plan is complete and keeps every rule.
     results = [r or solve_greedy(part) for part, r in zip(parts, run(None, first_share, [None] * len(parts)))]
     first_round = results
     if second_round and stopped() is None:

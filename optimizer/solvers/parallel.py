@@ -11,11 +11,73 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
+import socket
+import subprocess
+import sys
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Iterator
 
 from .stop import ignore_interrupts, stopped
+
+CONNECT_SECONDS = 10  # to reach the scheduler and hear it answer as a Dask scheduler
+LATE_SECONDS = 60  # past the deadline, work still out is given up (a worker or the cluster died)
+_ADDRESS = re.compile(r"^(?:tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):([0-9]{1,5})$")
+_PROBE = """
+import sys
+from distributed import Client
+client = Client(sys.argv[1], timeout="{seconds}s")
+threads = sum(client.nthreads().values())
+client.close()
+print(threads)
+"""
+
+
+class ClusterError(ValueError):
+    """The --cluster address is malformed, or no Dask scheduler answers there."""
+
+
+def check_address(address: str) -> str:
+    """`host:port` or `tcp://host:port`, as a Dask address; ClusterError otherwise."""
+    match = _ADDRESS.match(address.strip())
+    if not match or not 1 <= int(match.group(2)) <= 65535:
+        raise ClusterError(f"--cluster {address[:80]!r} is not an address HOST:PORT (for example 10.0.0.5:8786)")
+    return address.strip() if address.strip().startswith("tcp://") else f"tcp://{address.strip()}"
+
+
+def check_cluster(address: str) -> int:
+    """The worker threads of the Dask scheduler at `address`; ClusterError if none answers.
+
+    The probe runs in a child process with a hard timeout: a listener that is not Dask can
+    stall the handshake, or answer with bytes Dask reads as a 3 EiB frame, and neither may
+    hang or crash the planner.
+    """
+    target = check_address(address)
+    if target in _answered:
+        return _answered[target]
+    host, port = _ADDRESS.match(target[len("tcp://"):]).groups()
+    try:  # a closed port answers at once; Dask itself would retry until its timeout
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        raise ClusterError(f"nothing answers at {target} ({exc.strerror or exc})") from None
+    try:
+        probe = subprocess.run([sys.executable, "-c", _PROBE.format(seconds=CONNECT_SECONDS), target],
+                               capture_output=True, text=True, timeout=CONNECT_SECONDS + 15)
+    except subprocess.TimeoutExpired:
+        raise ClusterError(f"no Dask scheduler answered at {target} within {CONNECT_SECONDS} s") from None
+    answer = probe.stdout.strip()
+    if probe.returncode != 0 or not answer.isdigit():
+        last = (probe.stderr.strip().splitlines() or ["no answer"])[-1]
+        raise ClusterError(f"no Dask scheduler at {target} ({last[:160]})")
+    if int(answer) < 1:
+        raise ClusterError(f"the Dask scheduler at {target} has no workers")
+    _answered[target] = int(answer)
+    return _answered[target]
+
+
+_answered: dict[str, int] = {}  # schedulers that answered in this process
 
 
 @contextmanager
@@ -24,7 +86,7 @@ def executor(cluster: str | None = None, processes: int | None = None) -> Iterat
     if cluster:
         from distributed import Client
 
-        client = Client(cluster, timeout="20s")
+        client = Client(check_address(cluster), timeout=f"{CONNECT_SECONDS}s")
         try:
             yield _DaskExecutor(client)
         finally:
@@ -91,18 +153,23 @@ def _dask_wait(futures: list, timeout: float) -> bool:
     return any(not f.done() for f in futures)
 
 
-def gather(pool: Executor, futures: list, poll: float = 0.2) -> list:
-    """The results of `futures`, in order; if a signal asks to stop meanwhile, the work still
-    running is ended and its results are None (the caller keeps its plan so far for them)."""
+def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | None = None) -> list:
+    """The results of `futures`, in order. If a signal asks to stop meanwhile, or the work is
+    still out LATE_SECONDS after `deadline` (time.monotonic(); a worker or the cluster died),
+    what is still running is ended and its results are None: the caller keeps its plan so far
+    for them. Every wait is bounded."""
     pending = list(futures)
+    given_up = False
     while pending:
         pending = pool.unfinished(pending, poll)
-        if pending and stopped() is not None:
+        late = deadline is not None and time.monotonic() > deadline + LATE_SECONDS
+        if pending and (stopped() is not None or late):
             pool.stop(pending)
+            given_up = True
             break
 
     def result(future):
-        if stopped() is None:
+        if not given_up:
             return future.result()  # a worker's error is the caller's, as before
         finished = future.done() and not future.cancelled() and future.exception() is None
         return future.result() if finished else None

@@ -10,6 +10,7 @@ Variants are independent solves, run in parallel processes or on a Dask cluster.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -162,4 +163,7 @@ def run_sweep(scenario: Scenario, ranges: dict[str, range], target: float, optio
     servable = [len(screen(part).options) for part in parts]
     data = [part.model_dump(mode="json") for part in parts]
     futures = [pool.submit(run_variant, data[v.component], v, servable[v.component], options, all_levels) for v in todo]
-    return Sweep(groups, ranges, [o for o in gather(pool, futures) if o is not None], target)
+    # Every variant has its time limit; lanes run them side by side, with room for a slow start.
+    lanes = max(1, getattr(pool, "lanes", 1))
+    deadline = time.monotonic() + (len(todo) / lanes + 1) * (options.time_limit + 30)
+    return Sweep(groups, ranges, [o for o in gather(pool, futures, deadline=deadline) if o is not None], target)
