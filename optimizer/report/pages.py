@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from ..core import i18n
 from ..core.times import format_time
@@ -29,6 +30,9 @@ def environment(package: str = "optimizer.report") -> Environment:
     env.globals.update(
         integer=i18n.integer, percent=i18n.percent, signed=i18n.signed, decimal=i18n.decimal,
         time=lambda minutes: "" if minutes is None else format_time(minutes),
+        # Wall-clock durations are the one thing two deterministic runs may differ in; marked
+        # so that a reader (and the reproducibility test) can tell them apart.
+        timing=lambda text: Markup('<span class="timing">%s</span>') % text,
     )
     return env
 
