@@ -404,13 +404,19 @@ def _people(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
             by_person[person].append(b)
     for person, items in sorted(by_person.items()):
         for a, b in combinations(sorted(items, key=lambda x: (x.start, x.rid)), 2):
+            # Named by role and request: party ids may be personal data (see the README).
+            who = f"The {_role(a.request, person)} of {a.describe()}, also {_role(b.request, person)} of {b.describe()},"
             if a.start < b.end and b.start < a.end:
-                out.append(f"Person '{person}' is in {a.describe()} and {b.describe()} at once.")
+                out.append(f"{who} is in both at once.")
             elif a.handover.station != b.handover.station and a.start < b.end + gap and b.start < a.end + gap:
                 out.append(
-                    f"Person '{person}' has {a.describe()} at '{a.handover.station}' and {b.describe()}"
-                    f" at '{b.handover.station}', less than {gap} minutes of travel apart."
+                    f"{who} has less than {gap} minutes of travel between '{a.handover.station}'"
+                    f" and '{b.handover.station}'."
                 )
+
+
+def _role(request: Request, person: str) -> str:
+    return "seller" if person == request.seller else "buyer"
 
 
 def _locks(scenario: Scenario, plan: Plan, out: list[str]) -> None:

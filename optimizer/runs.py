@@ -23,8 +23,10 @@ from .plan.rows import Plan
 from .planfolder.folder import (
     NotAPlanFolder,
     check_folder,
+    parties_redacted,
     read_folder,
     read_plan,
+    restore_parties,
     write_plan_files,
 )
 from .planfolder.publish import OutputBusy, OutputExists, check_target, publish
@@ -69,6 +71,7 @@ class PlanSettings:
     greedy: bool = False  # the first-come-first-served baseline instead of CP-SAT
     explain: bool = True  # name what keeps each `capacity` request out
     explain_time: float = 30.0
+    redact_parties: bool = False  # sellers and buyers written as pseudonyms
     processes: int = 1  # local processes for independent groups and blocks
     cluster: str | None = None  # a Dask scheduler instead of local processes
     block_size: int = BLOCK_LIMIT
@@ -177,10 +180,10 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
 
 
 def write_plan_folder(target: Path, force: bool, scenario: Scenario, run: PlanRun, lang: str = "fr",
-                      keep: tuple[Path, ...] = ()) -> None:
+                      keep: tuple[Path, ...] = (), redact_parties: bool = False) -> None:
     """Publish the plan folder, report included, whole or not at all (never over `keep`)."""
     def write(folder: Path) -> None:
-        write_plan_files(folder, scenario, run.result, run.changes)
+        write_plan_files(folder, scenario, run.result, run.changes, redact_parties=redact_parties)
         write_report(folder, lang)
 
     publish_folder(target, force, write, keep=keep)
@@ -213,6 +216,10 @@ def read_previous(folder: Path, scenario: Scenario | None = None) -> Plan:
     tampered folder (a ghost request, a duplicated row, an edited table) is an input error."""
     if not Path(folder).is_dir():
         raise InputError(f"{folder} is not a plan folder (no such folder)")
+    redacted = parties_redacted(folder)
+    if redacted and scenario is None:
+        raise InputError(f"{folder} was written with --redact-parties: its sellers and buyers are pseudonyms, "
+                         "so it cannot be re-planned; re-plan from the folder written without that option")
     report = check_folder(scenario, folder)
     if not report.ok:
         examples = "\n".join(f"  {v}" for v in report.violations[:5])
@@ -220,7 +227,7 @@ def read_previous(folder: Path, scenario: Scenario | None = None) -> Plan:
         whose = "this scenario" if scenario is not None else "the scenario it was made for"
         raise InputError(f"{folder} does not pass the checker against {whose} "
                          f"({len(report.violations)} problem(s)):\n{examples}{more}")
-    return read_plan(folder)
+    return restore_parties(read_plan(folder), scenario) if redacted else read_plan(folder)
 
 
 # --------------------------------------------------------------------------- offer

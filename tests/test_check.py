@@ -233,9 +233,9 @@ CASES: list[tuple[str, Breaker, str, str]] = [
     # rule 7: u1 in r1 (10:00-10:15) and r2 (10:05-10:20, room-2, alice) at once
     ("person overlap",
      lambda d, p: (add_room(d, "room-2"), move(p, "r2", place="room-2", officer="alice", start="10:05")),
-     "'u1'", "at once"),
+     "'r2'", "at once"),
     # rule 7: u1 ends r1 at st-a at 10:15 and starts r2 at st-b at 10:20: 5 < 30 minutes
-    ("travel", lambda d, p: move(p, "r2", station="st-b", place="room-b", officer="carol"), "'u1'", "travel"),
+    ("travel", lambda d, p: move(p, "r2", station="st-b", place="room-b", officer="carol"), "'r2'", "travel"),
     # rule 8: r1 is locked to bob
     ("lock moved", lambda d, p: move(p, "r1", officer="alice"), "'r1'", "locked to 'bob'"),
     # rule 8: r1 is locked, so it must be planned
@@ -250,6 +250,16 @@ def test_broken_plan_is_rejected_naming_the_culprit(breaker: Breaker, culprit: s
     report = check_plan(Scenario.model_validate(data), plan)
     assert not report.ok
     assert any(culprit in v and word in v for v in report.violations), report.violations
+
+
+@pytest.mark.parametrize("case", ["person overlap", "travel"])
+def test_a_party_is_named_by_role_and_request_not_by_its_id(case: str):
+    breaker = next(c[1] for c in CASES if c[0] == case)
+    data, plan = scenario_data(), valid_plan()
+    breaker(data, plan)
+    violations = check_plan(Scenario.model_validate(data), plan).violations
+    assert any("seller of request 'r1'" in v and "'r2'" in v for v in violations), violations
+    assert not any("u1" in v for v in violations)  # party ids may be personal data
 
 
 def test_night_shift_counts_until_midnight():

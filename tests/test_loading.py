@@ -303,7 +303,7 @@ BAD_INPUTS = [
     # u-1 ends at st-a at 10:45 and starts at st-b at 11:00: 15 minutes, 30 needed
     case(edits(lock_r1(), r3(seller="u-1", locked={"station": "st-b", "place": "b-room", "officer": "carol",
                                                     "start": "11:00"})),
-         "request 'r1'", "locked", "locks-party-travel-gap", also=("'r1'", "'r3'", "u-1")),
+         "request 'r1'", "locked", "locks-party-travel-gap", also=("'r1'", "'r3'", "seller of 'r1'")),
     # ---- variants
     # scenario.yaml extends other.yaml, which extends scenario.yaml again
     case(put("extends", "other.yaml"), "scenario", "extends", "extends-cycle", file="other.yaml",

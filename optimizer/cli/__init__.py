@@ -5,6 +5,7 @@ consoles, the scenario loading and the exit codes every command shares."""
 import typer
 
 from . import generate, planning, platform, reports, whatif
+from .common import begin_command
 
 app = typer.Typer(
     add_completion=False,
@@ -14,6 +15,11 @@ app = typer.Typer(
 )
 for group in (planning, whatif, reports, platform, generate):
     app.add_typer(group.app)
+
+
+@app.callback()
+def _start() -> None:
+    begin_command()
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ no traceback), 3 remise's own plan failed its checker (a bug; nothing written).
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .. import STARTED
 from ..core.problems import InputError, ScenarioError, printable
 from ..runs import PlanRejected
 from ..scenario.loading import load_scenario
@@ -28,6 +30,24 @@ err = Console(stderr=True)
 MAX_SEED, MAX_SECONDS, MAX_WORKERS = 2**31 - 1, 24 * 3600, 64
 
 ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: scenarios/paris-pilot.yaml).", show_default=False)
+
+
+_command_started = STARTED
+_commands = 0
+
+
+def begin_command() -> None:
+    """Mark the start of a command, the moment its --time-limit counts from: the process's
+    start for its first command (so that imports count), the call itself for any later one
+    (tests run many commands in one process)."""
+    global _command_started, _commands
+    if _commands:
+        _command_started = time.monotonic()
+    _commands += 1
+
+
+def command_started() -> float:
+    return _command_started
 
 
 def default_scenario() -> Path:

@@ -11,7 +11,6 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from .. import STARTED
 from ..core.codes import BoundBy
 from ..core.problems import printable
 from ..planfolder.folder import PLAN, UNSERVED, check_folder
@@ -26,6 +25,7 @@ from ..runs import (
     use_cluster,
     write_plan_folder,
 )
+from ..scenario.parties import personal_parties_warning
 from ..scenario.schema import Scenario
 from ..screening import screen
 from ..service.nightly import plan_from_db
@@ -40,6 +40,7 @@ from .common import (
     MAX_WORKERS,
     PlainTable,
     ScenarioArg,
+    command_started,
     err,
     exits,
     load,
@@ -72,7 +73,15 @@ def validate(scenario: Optional[Path] = ScenarioArg) -> None:
     """Check a scenario and summarise the day: places, officers, demand, screening."""
     loaded, origins = load(scenario)
     print_summary(out, loaded, screen(loaded), origins.scenario_file)
+    warn_personal_parties(loaded)
     out.print("[green]The scenario is valid.[/green]")
+
+
+def warn_personal_parties(scenario: Scenario, redacted: bool = False) -> None:
+    """A warning (not an error: the day can still be planned) when party ids look like contact details."""
+    sentence = personal_parties_warning(scenario)
+    if sentence is not None and not redacted:
+        warn(f"Warning: {sentence}")
 
 
 def print_result(scenario: Scenario, run: PlanRun) -> None:
@@ -117,10 +126,10 @@ def plan_and_write(scenario: Scenario, options: SolveOptions, settings: PlanSett
         with exits():
             run = make_plan(scenario, options, settings, previous=previous, progress=progress,
                             stage=lambda stage: status.update(STAGE_TEXT[stage]),
-                            deadline=Deadline.after(options.time_limit, started=STARTED))
+                            deadline=Deadline.after(options.time_limit, started=command_started()))
         status.update("writing the plan folder…")
         with exits():
-            write_plan_folder(target, force, scenario, run, keep=keep)
+            write_plan_folder(target, force, scenario, run, keep=keep, redact_parties=settings.redact_parties)
     print_result(scenario, run)
     say(f"Plan written to {target}")
     stop_if_interrupted(run)
@@ -152,11 +161,13 @@ def plan(
     block_size: int = typer.Option(BLOCK_LIMIT, "--block-size", min=100, help="Above this many requests, plan in rounds of small blocks around the plan so far."),
     database: Optional[str] = typer.Option(None, "--db", help="Plan a day of the booking platform's database instead of a scenario file (with --date)."),
     day: Optional[datetime] = typer.Option(None, "--date", formats=["%Y-%m-%d"], help="With --db: the day to plan (YYYY-MM-DD)."),
+    redact_parties: bool = typer.Option(False, "--redact-parties", help="Write sellers and buyers as pseudonyms (p-0001, ...) in the plan folder."),
 ) -> None:
     """Plan the day: every request gets a station, place, start and officer, or a reason."""
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     settings = PlanSettings(greedy=solver == Solver.greedy, explain=explain, explain_time=explain_time,
-                            processes=processes, cluster=cluster, block_size=block_size)
+                            processes=processes, cluster=cluster, block_size=block_size,
+                            redact_parties=redact_parties)
     with exits():
         use_cluster(cluster)
     if database is not None or day is not None:
@@ -171,6 +182,7 @@ def plan(
     target = out_dir or default_folder(loaded)
     with exits():
         refuse_existing(target, force)
+    warn_personal_parties(loaded, redacted=redact_parties)
     plan_and_write(loaded, options, settings, target, force)
 
 
@@ -181,7 +193,7 @@ def plan_database_day(url: str, day: date, options: SolveOptions, settings: Plan
         target = out_dir or planfolder_default(day_name(url, day), day)
         with stoppable(), err.status("solving…") as status:
             scenario, run = plan_from_db(url, day, options, settings, target, force, stage=lambda stage: status.update(
-                STAGE_TEXT[stage]), deadline=Deadline.after(options.time_limit, started=STARTED))
+                STAGE_TEXT[stage]), deadline=Deadline.after(options.time_limit, started=command_started()))
     print_result(scenario, run)
     say(f"Plan written to {target}; the database holds it for {day.isoformat()}")
     stop_if_interrupted(run)

@@ -34,7 +34,7 @@ class Why(StrEnum):
     OFFICERS_AT_CAP = "officers_at_cap"  # station, officers, all (every officer able), skill
     OFFICERS_AT_COUNT = "officers_at_count"  # station, officers, all, skill
     OFFICERS_BUSY = "officers_busy"  # station, officers, all, skill, start, end
-    PARTY_BOOKED = "party_booked"  # role (seller|buyer), person, bookings [[station, start, request]]
+    PARTY_BOOKED = "party_booked"  # role (seller|buyer), bookings [[station, start, request]]; never the party id
     NO_SINGLE_RESOURCE = "no_single_resource"  # stations [[station, [blocker kinds, most frequent first]]]
     BETTER_PLAN = "better_plan"  # forced, current: a plan serving it is worth more (not proven)
     TIE = "tie"  # replaced [request ids]: serving it is worth the same

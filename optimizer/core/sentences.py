@@ -174,9 +174,9 @@ def sentence(f: Finding) -> str:
     if why == Why.PARTY_BOOKED:
         where = "; ".join(_("at {station} at {time} ({request})").format(station=s, time=format_time(t), request=r)
                           for s, t, r in p["bookings"])
-        text = _("seller {person} is already booked {where}") if p["role"] == "seller" else \
-            _("buyer {person} is already booked {where}")
-        return text.format(person=p["person"], where=where)
+        text = _("its seller is already booked {where}") if p["role"] == "seller" else \
+            _("its buyer is already booked {where}")
+        return text.format(where=where)
     if why == Why.NO_SINGLE_RESOURCE:
         parts = [_("at {station}: {blockers}").format(
             station=station, blockers=_(" and ").join(_(BLOCKER_LABELS[Blocker(k)]) for k in kinds))

@@ -16,7 +16,7 @@ import io
 import json
 import re
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from ..core.sentences import detail
 from ..core.times import format_time, parse_time
 from ..plan.changes import Change
 from ..plan.rows import Handover, Plan, Unserved
+from ..scenario.parties import pseudonymised, pseudonyms
 from ..scenario.schema import Scenario
 from ..scenario.writing import write_scenario_file
 from ..scenario.yamltext import load_text_yaml
@@ -47,6 +48,7 @@ STATIONS = "stations.csv"
 SUMMARY = "summary.json"
 SCENARIO = "scenario.yaml"
 FINDINGS = "findings.json"
+PSEUDONYMISED = "pseudonymised"  # summary.json "parties" of a folder written with --redact-parties
 CHANGES = "changes.csv"
 REPORT = "report.html"
 # What every plan folder has, whichever command wrote it.
@@ -177,10 +179,21 @@ def dump_scenario(scenario: Scenario, path: Path) -> None:
 
 
 def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult,
-                     changes: list[Change] | None = None) -> None:
-    """Every file of a plan folder but the report, into an existing folder."""
+                     changes: list[Change] | None = None, redact_parties: bool = False) -> None:
+    """Every file of a plan folder but the report, into an existing folder.
+
+    With `redact_parties`, sellers and buyers are written as their pseudonyms (plan.csv and
+    the scenario copy); summary.json keeps the input's hash and records the copy's.
+    """
     folder = Path(folder)
+    facts = summary(scenario, result)
     plan = result.plan.sorted()
+    if redact_parties:
+        mapping = pseudonyms(scenario)
+        scenario = pseudonymised(scenario)
+        plan = Plan([replace(h, seller=mapping[h.seller], buyer=mapping[h.buyer]) for h in plan.handovers],
+                    plan.unserved)
+        facts.update(parties=PSEUDONYMISED, scenario_hash=input_hash(scenario))
     write_csv(folder / PLAN, PLAN_COLUMNS, (_handover_row(h) for h in plan.handovers))
     with language(FILE_LANGUAGE):
         unserved = [{"request_id": u.request_id, "reason": u.reason, "detail": detail(u.findings)}
@@ -195,9 +208,7 @@ def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult,
             {"request_id": c.request_id, "change": c.change, "from": _appointment(c.before),
              "to": _appointment(c.after)} for c in changes))
     dump_scenario(scenario, folder / SCENARIO)
-    (folder / SUMMARY).write_text(
-        json.dumps(summary(scenario, result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    (folder / SUMMARY).write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- reading
@@ -332,6 +343,8 @@ def check_folder(scenario: Scenario | None, folder: Path) -> CheckReport:
     plan, problems, readable = read_plan_rows(folder)
     copy, summary_data, own = _read_own(folder)
     target = scenario if scenario is not None else copy
+    if scenario is not None and summary_data is not None and summary_data.get("parties") == PSEUDONYMISED:
+        target = pseudonymised(scenario)  # the folder names parties by the pseudonyms of this input
     if target is None:
         return CheckReport(problems + own, {})
     report = check_plan(target, plan)
@@ -378,6 +391,20 @@ def _read_summary(folder: Path) -> dict[str, Any]:
         if not isinstance(counts.get(key), int):
             raise NotAPlanFolder(f"{path} is not the summary remise writes: 'counts.{key}' is not a number")
     return data
+
+
+def parties_redacted(folder: Path) -> bool:
+    """Whether the folder was written with --redact-parties (its sellers and buyers are pseudonyms)."""
+    try:
+        return _read_summary(Path(folder)).get("parties") == PSEUDONYMISED
+    except NotAPlanFolder:
+        return False
+
+
+def restore_parties(plan: Plan, scenario: Scenario) -> Plan:
+    """A redacted folder's plan with the parties of `scenario`, the input its pseudonyms were made from."""
+    real = {pseudonym: party for party, pseudonym in pseudonyms(scenario).items()}
+    return Plan([replace(h, seller=real[h.seller], buyer=real[h.buyer]) for h in plan.handovers], plan.unserved)
 
 
 def _read_own(folder: Path) -> tuple[Scenario | None, dict[str, Any] | None, list[str]]:

@@ -157,11 +157,12 @@ def _locks_together(scenario: Scenario, origins: Origins) -> list[Problem]:
                 and sa < eb and sb < ea and "room" in (kind[a.id], kind[b.id]):
             together([a.id, b.id], f"overlap for officer '{a.locked.officer}' during a room handover")
         people = {a.seller, a.buyer} & {b.seller, b.buyer}
-        for person in sorted(people):
+        for person in sorted(people):  # named by role: party ids may be personal data
             gap = 0 if a.locked.station == b.locked.station else policy.party_travel_minutes
             if sa < eb + gap and sb < ea + gap:
                 what = "overlap" if sa < eb and sb < ea else f"leave less than {gap} minutes of travel"
-                together([a.id, b.id], f"{what} for party '{person}'")
+                roles = "/".join(role for role, who in (("seller", a.seller), ("buyer", a.buyer)) if who == person)
+                together([a.id, b.id], f"{what} for the {roles} of '{a.id}', a party of both")
 
     by_officer: dict[str, list[Request]] = defaultdict(list)
     by_station: dict[str, list[Request]] = defaultdict(list)

@@ -65,7 +65,7 @@ def plan_from_db(url: str, day_date: date, options: SolveOptions, settings: Plan
     recorded = False
     try:
         run = make_plan(scenario, options, settings, progress=progress, stage=stage, deadline=deadline)
-        write_plan_folder(target, force, scenario, run, lang)
+        write_plan_folder(target, force, scenario, run, lang, redact_parties=settings.redact_parties)
         with writing(url) as session:
             day = find_day(session, day_date, lock=True)
             record_plan(session, day, run.result.plan)

@@ -71,7 +71,7 @@ def binding_resources(scenario: Scenario, plan: Plan, request: Request,
             others = sorted({b.other for c in group for b in c.blockers})
             role = "seller" if subject == request.seller else "buyer"
             booked = [[h.station, h.start, h.request_id] for h in plan.handovers if h.request_id in others]
-            found.append(finding(Why.PARTY_BOOKED, role=role, person=subject, bookings=booked))
+            found.append(finding(Why.PARTY_BOOKED, role=role, bookings=booked))  # no party id: personal data
         else:
             everyone = {c.officer for c in cands if c.station == station}
             found.append(_binding(scenario, request, kind, subject, station, group, everyone))
