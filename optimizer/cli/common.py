@@ -32,6 +32,11 @@ MAX_SEED, MAX_SECONDS, MAX_WORKERS = 2**31 - 1, 24 * 3600, 64
 ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: scenarios/paris-pilot.yaml).", show_default=False)
 
 
+# Typer labels flags `<bool>` in --help as if they took a value; a flag takes none.
+_display_type = typer.core.TyperOption.display_type_rich
+typer.core.TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _display_type(self, ctx)
+
+
 _command_started = STARTED
 _commands = 0
 
@@ -105,6 +110,10 @@ def exits() -> Iterator[None]:
 
 
 def load(path: Optional[Path]) -> tuple[Scenario, Origins]:
-    """The scenario at `path` (the bundled pilot by default), validated; exits 2 with every problem."""
+    """The scenario at `path` (the bundled pilot by default, said in one line), validated;
+    exits 2 with every problem."""
+    if path is None:
+        path = default_scenario()
+        warn(f"No scenario given: using the bundled pilot day ({path}).")
     with exits():
-        return load_scenario(path or default_scenario())
+        return load_scenario(path)

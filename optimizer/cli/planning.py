@@ -25,7 +25,7 @@ from ..runs import (
     use_cluster,
     write_plan_folder,
 )
-from ..scenario.parties import personal_parties_warning
+from ..scenario.notices import notices
 from ..scenario.schema import Scenario
 from ..screening import screen
 from ..service.nightly import plan_from_db
@@ -73,14 +73,13 @@ def validate(scenario: Optional[Path] = ScenarioArg) -> None:
     """Check a scenario and summarise the day: places, officers, demand, screening."""
     loaded, origins = load(scenario)
     print_summary(out, loaded, screen(loaded), origins.scenario_file)
-    warn_personal_parties(loaded)
+    warn_notices(loaded)
     out.print("[green]The scenario is valid.[/green]")
 
 
-def warn_personal_parties(scenario: Scenario, redacted: bool = False) -> None:
-    """A warning (not an error: the day can still be planned) when party ids look like contact details."""
-    sentence = personal_parties_warning(scenario)
-    if sentence is not None and not redacted:
+def warn_notices(scenario: Scenario, redacted: bool = False) -> None:
+    """What is valid but probably not meant (a wrong date, contact details as party ids)."""
+    for sentence in notices(scenario, redacted):
         warn(f"Warning: {sentence}")
 
 
@@ -148,7 +147,7 @@ def stop_if_interrupted(run: PlanRun) -> None:
 def plan(
     scenario: Optional[Path] = ScenarioArg,
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Plan folder (default: reports/<name>/<date>/)."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds for all objective levels together."),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds for the whole command: solving, explanations and writing."),
     workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help="CP-SAT workers."),
     seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed."),
     deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same files for the same seed and workers)."),
@@ -182,7 +181,7 @@ def plan(
     target = out_dir or default_folder(loaded)
     with exits():
         refuse_existing(target, force)
-    warn_personal_parties(loaded, redacted=redact_parties)
+    warn_notices(loaded, redacted=redact_parties)
     plan_and_write(loaded, options, settings, target, force)
 
 

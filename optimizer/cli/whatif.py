@@ -42,13 +42,13 @@ def replan(
     scenario: Path = typer.Argument(..., help="The changed scenario."),
     previous_dir: Path = typer.Option(..., "--previous", help="The published plan folder to stay close to."),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="New plan folder (default: reports/<name>/<date>-replan/, beside the plan's)."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, max=MAX_SECONDS),
-    workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS),
-    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED),
-    deterministic: bool = typer.Option(False, "--deterministic"),
-    force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
-    explain: bool = typer.Option(True, "--explain/--no-explain"),
-    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, max=MAX_SECONDS),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds for the whole command, explanations and writing included."),
+    workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help="CP-SAT workers."),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed."),
+    deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same files for the same seed and workers)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing plan folder that remise wrote."),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
+    explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, max=MAX_SECONDS, help="Seconds for the explanations' bounded solves."),
 ) -> None:
     """Re-plan a changed day, moving the fewest published appointments; writes changes.csv."""
     loaded, _ = load(scenario)

@@ -347,6 +347,10 @@ def check_folder(scenario: Scenario | None, folder: Path) -> CheckReport:
         target = pseudonymised(scenario)  # the folder names parties by the pseudonyms of this input
     if target is None:
         return CheckReport(problems + own, {})
+    if scenario is not None and summary_data is not None and summary_data["date"] != scenario.date.isoformat():
+        # Said first: every opening-hours violation below follows from it.
+        problems.insert(0, f"The plan is for {summary_data['date'][:20]} and the scenario for "
+                           f"{scenario.date.isoformat()}: is this the scenario the plan was made from?")
     report = check_plan(target, plan)
     if not readable:
         return CheckReport(problems + own, report.levels)

@@ -16,7 +16,7 @@ from .schema import Scenario
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]{2,}")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
 _PHONE = re.compile(r"\+?[0-9]{9,15}")
-SHOWN = 5  # requests named in a warning; the rest are counted
+SHOWN = 5  # requests named in the warning; the rest are counted
 
 
 def looks_personal(party: str) -> str | None:

@@ -7,6 +7,7 @@ Times are minutes from midnight once validated, and are written back as
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from functools import cached_property
@@ -84,6 +85,16 @@ def _printable(value):
                 raise ValueError(f"contains the control or invisible character U+{ord(char):04X} "
                                  f"({unicodedata.name(char, 'unnamed')}); use plain text")
     return value
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value):
+    """A date as the format writes it, YYYY-MM-DD; 01/12/2026 is ambiguous across countries."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
+        raise ValueError(f"{value.strip()[:40]!r} is not a date written YYYY-MM-DD (AAAA-MM-JJ), for example 2026-12-01")
+    return value.strip() if isinstance(value, str) else value
 
 
 def _at_most(limit: int):
@@ -244,7 +255,7 @@ class Scenario(Strict):
     name: Annotated[str, BeforeValidator(_printable),
                     StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^/\\]+$"),
                     _at_most(NAME_LENGTH)]
-    date: date
+    date: Annotated[date, BeforeValidator(_iso_date)]
     policy: Policy = Field(default_factory=Policy)
     stations: list[Station] = Field(default_factory=list)
     officers: list[Officer] = Field(default_factory=list)
