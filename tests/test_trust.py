@@ -36,9 +36,16 @@ def _write(path: Path, lines: list[str]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _at(lines: list[str], name: str) -> int:
+    """The index of column `name` in the header line."""
+    return lines[0].split(",").index(name)
+
+
 def ghost_request(folder: Path) -> None:
     lines = _lines(folder / "plan.csv")
-    _write(folder / "plan.csv", lines + [lines[1].replace(lines[1].split(",")[0], "ghost", 1)])
+    cells = lines[1].split(",")
+    cells[_at(lines, "request_id")] = "ghost"
+    _write(folder / "plan.csv", lines + [",".join(cells)])
 
 
 def duplicated_row(folder: Path) -> None:
@@ -49,15 +56,16 @@ def duplicated_row(folder: Path) -> None:
 def shortened_handover(folder: Path) -> None:
     lines = _lines(folder / "plan.csv")
     cells = lines[1].split(",")
-    start = int(cells[4][:2]) * 60 + int(cells[4][3:])
-    cells[5] = f"{(start + 5) // 60:02d}:{(start + 5) % 60:02d}"
+    start_at, end_at = _at(lines, "start"), _at(lines, "end")
+    start = int(cells[start_at][:2]) * 60 + int(cells[start_at][3:])
+    cells[end_at] = f"{(start + 5) // 60:02d}:{(start + 5) % 60:02d}"
     _write(folder / "plan.csv", [lines[0], ",".join(cells), *lines[2:]])
 
 
 def ghost_officer(folder: Path) -> None:
     lines = _lines(folder / "plan.csv")
     cells = lines[1].split(",")
-    cells[3] = "nobody"
+    cells[_at(lines, "officer")] = "nobody"
     _write(folder / "plan.csv", [lines[0], ",".join(cells), *lines[2:]])
 
 

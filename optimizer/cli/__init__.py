@@ -4,12 +4,16 @@ consoles, the scenario loading and the exit codes every command shares."""
 
 import sys
 from importlib import metadata
+from pathlib import Path
 
 import typer
 
+from ..core.csvfile import use_dialect
+from ..core.i18n import use_language
 from ..solvers.result import solver_version
-from . import generate, planning, platform, reports, whatif
-from .common import begin_command, say
+from . import generate, planning, platform, reports, settings_command, whatif
+from .common import begin_command, exits, say, set_output_root
+from .config import default_map, settings
 
 app = typer.Typer(
     add_completion=False,
@@ -17,7 +21,7 @@ app = typer.Typer(
     help="remise: plan safe in-person handovers of goods sold online inside police stations.",
     pretty_exceptions_enable=False,
 )
-for group in (planning, whatif, reports, platform, generate):
+for group in (planning, whatif, reports, platform, generate, settings_command):
     app.add_typer(group.app)
 
 
@@ -29,10 +33,18 @@ def _version(asked: bool) -> None:
 
 @app.callback()
 def _start(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
                                  help="Print remise's version and exit."),
 ) -> None:
     begin_command()
+    # The defaults of remise.toml, [tool.remise] and REMISE_*, below what the command line says.
+    with exits():
+        found = settings()
+    ctx.default_map = {**(ctx.default_map or {}), **default_map(found)}
+    use_language(found["lang"].value)
+    use_dialect(found["csv_dialect"].value)
+    set_output_root(Path(found["output_root"].value))
 
 
 def remise_version() -> str:

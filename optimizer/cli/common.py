@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -17,6 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import STARTED
+from ..core.csvfile import use_dialect
+from ..core.i18n import use_language
 from ..core.problems import InputError, ScenarioError, printable
 from ..runs import PlanRejected
 from ..scenario.loading import load_scenario
@@ -30,6 +33,39 @@ err = Console(stderr=True)
 MAX_SEED, MAX_SECONDS, MAX_WORKERS = 2**31 - 1, 24 * 3600, 64
 
 ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: scenarios/paris-pilot.yaml).", show_default=False)
+
+
+class Lang(str, Enum):
+    fr = "fr"
+    en = "en"
+
+
+class CsvDialect(str, Enum):
+    csv = "csv"
+    excel_fr = "excel-fr"
+
+
+LangOption = typer.Option(Lang.fr, "--lang", help="Language of what remise prints and writes for people: fr (default) or en.")
+DialectOption = typer.Option(CsvDialect.csv, "--csv-dialect", help="CSV files written: csv (comma, decimal point) or excel-fr (semicolon, decimal comma, BOM: French Excel).")
+_output_root = Path("reports")
+
+
+def speak(lang: Lang, dialect: CsvDialect | None = None) -> str:
+    """Use the command's language (and CSV dialect) for everything it prints and writes."""
+    use_language(lang.value)
+    if dialect is not None:
+        use_dialect(dialect.value)
+    return lang.value
+
+
+def set_output_root(root: Path) -> None:
+    global _output_root
+    _output_root = root
+
+
+def output_root() -> Path:
+    """The folder that holds the default output folders (`output_root` in remise.toml)."""
+    return _output_root
 
 
 # Typer labels flags `<bool>` in --help as if they took a value; a flag takes none.

@@ -12,7 +12,9 @@ import typer
 from rich.markup import escape
 
 from ..core.codes import BoundBy
+from ..core.i18n import current
 from ..core.problems import printable
+from ..core.sentences import level_label
 from ..planfolder.folder import PLAN, UNSERVED, check_folder
 from ..planfolder.folder import default_folder as planfolder_default
 from ..planfolder.metrics import officer_loads
@@ -38,6 +40,10 @@ from .common import (
     MAX_SECONDS,
     MAX_SEED,
     MAX_WORKERS,
+    CsvDialect,
+    DialectOption,
+    Lang,
+    LangOption,
     PlainTable,
     ScenarioArg,
     command_started,
@@ -45,7 +51,9 @@ from .common import (
     exits,
     load,
     out,
+    output_root,
     say,
+    speak,
     warn,
 )
 from .day_summary import print_summary
@@ -65,12 +73,13 @@ class Solver(str, Enum):
 
 
 def default_folder(scenario: Scenario, command: str = "plan") -> Path:
-    return planfolder_default(scenario.name, scenario.date, command)
+    return planfolder_default(scenario.name, scenario.date, command, output_root())
 
 
 @app.command()
-def validate(scenario: Optional[Path] = ScenarioArg) -> None:
+def validate(scenario: Optional[Path] = ScenarioArg, lang: Lang = LangOption) -> None:
     """Check a scenario and summarise the day: places, officers, demand, screening."""
+    speak(lang)
     loaded, origins = load(scenario)
     print_summary(out, loaded, screen(loaded), origins.scenario_file)
     warn_notices(loaded)
@@ -106,7 +115,7 @@ def print_result(scenario: Scenario, run: PlanRun) -> None:
             state = f"{level.status}, no bound"
         else:
             state = f"{level.status}, bound {level.bound} ({level.bound_by}), gap {level.gap:.1%}"
-        table.add_row(f"level {level.name}", f"{level.value} ({state}, {level.seconds:.1f} s)")
+        table.add_row(level_label(level.name), f"{level.value} ({state}, {level.seconds:.1f} s)")
     out.print(table)
     if run.changes is not None:
         kinds: dict[str, int] = {}
@@ -128,7 +137,8 @@ def plan_and_write(scenario: Scenario, options: SolveOptions, settings: PlanSett
                             deadline=Deadline.after(options.time_limit, started=command_started()))
         status.update("writing the plan folder…")
         with exits():
-            write_plan_folder(target, force, scenario, run, keep=keep, redact_parties=settings.redact_parties)
+            write_plan_folder(target, force, scenario, run, current(), keep=keep,
+                              redact_parties=settings.redact_parties)
     print_result(scenario, run)
     say(f"Plan written to {target}")
     stop_if_interrupted(run)
@@ -161,8 +171,11 @@ def plan(
     database: Optional[str] = typer.Option(None, "--db", help="Plan a day of the booking platform's database instead of a scenario file (with --date)."),
     day: Optional[datetime] = typer.Option(None, "--date", formats=["%Y-%m-%d"], help="With --db: the day to plan (YYYY-MM-DD)."),
     redact_parties: bool = typer.Option(False, "--redact-parties", help="Write sellers and buyers as pseudonyms (p-0001, ...) in the plan folder."),
+    lang: Lang = LangOption,
+    csv_dialect: CsvDialect = DialectOption,
 ) -> None:
     """Plan the day: every request gets a station, place, start and officer, or a reason."""
+    speak(lang, csv_dialect)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     settings = PlanSettings(greedy=solver == Solver.greedy, explain=explain, explain_time=explain_time,
                             processes=processes, cluster=cluster, block_size=block_size,
@@ -189,9 +202,9 @@ def plan_database_day(url: str, day: date, options: SolveOptions, settings: Plan
                       force: bool) -> None:
     """The nightly plan of a day the platform holds: bookings kept, pending requests decided."""
     with exits():
-        target = out_dir or planfolder_default(day_name(url, day), day)
+        target = out_dir or planfolder_default(day_name(url, day), day, root=output_root())
         with stoppable(), err.status("solving…") as status:
-            scenario, run = plan_from_db(url, day, options, settings, target, force, stage=lambda stage: status.update(
+            scenario, run = plan_from_db(url, day, options, settings, target, force, current(), stage=lambda stage: status.update(
                 STAGE_TEXT[stage]), deadline=Deadline.after(options.time_limit, started=command_started()))
     print_result(scenario, run)
     say(f"Plan written to {target}; the database holds it for {day.isoformat()}")
@@ -202,8 +215,10 @@ def plan_database_day(url: str, day: date, options: SolveOptions, settings: Plan
 def check(
     scenario: Path = typer.Argument(..., help="Scenario YAML file the plan was made for."),
     plan_dir: Path = typer.Argument(..., help="Plan folder with plan.csv and unserved.csv."),
+    lang: Lang = LangOption,
 ) -> None:
     """Check a plan folder against every hard rule, trusting nothing in it."""
+    speak(lang)
     loaded, _ = load(scenario)
     if not (plan_dir / PLAN).is_file() or not (plan_dir / UNSERVED).is_file():
         warn(f"{plan_dir} is not a plan folder ({PLAN} and {UNSERVED} are needed).")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -14,17 +13,25 @@ from ..report.workload import write_report
 from ..runs import compare as compare_run
 from ..runs import existing_plan, refuse_existing
 from ..solvers.result import SolveOptions
-from .common import MAX_SECONDS, MAX_SEED, MAX_WORKERS, err, exits, load, out, say, warn
+from .common import (
+    MAX_SECONDS,
+    MAX_SEED,
+    MAX_WORKERS,
+    CsvDialect,
+    DialectOption,
+    Lang,
+    LangOption,
+    err,
+    exits,
+    load,
+    out,
+    output_root,
+    say,
+    speak,
+    warn,
+)
 
 app = typer.Typer()
-
-
-class Lang(str, Enum):
-    fr = "fr"
-    en = "en"
-
-
-LangOption = typer.Option(Lang.fr, "--lang", help="Language of the report: fr (default) or en.")
 
 
 @app.command()
@@ -33,6 +40,7 @@ def report(
     lang: Lang = LangOption,
 ) -> None:
     """Re-render report.html in a plan folder from its files, without solving."""
+    speak(lang)
     try:
         problems = write_report(plan_dir, lang.value)
     except NotAPlanFolder as exc:
@@ -57,8 +65,10 @@ def compare(
     seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed."),
     deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same plans for the same seed and workers)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing comparison folder."),
+    csv_dialect: CsvDialect = DialectOption,
 ) -> None:
     """Put staffing choices side by side: the same figures for each scenario, and what changes."""
+    speak(lang, csv_dialect)
     if len(inputs) < 2:
         err.print("compare needs at least two scenarios or plan folders.", highlight=False)
         raise typer.Exit(code=2)
@@ -74,7 +84,7 @@ def compare(
             err.print(f"{path} does not exist (expected a scenario YAML file or a plan folder).", highlight=False)
             raise typer.Exit(code=2)
     unique_names(candidates)
-    target = out_dir or default_comparison_folder(candidates)
+    target = out_dir or default_comparison_folder(candidates, output_root())
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     with exits():
         refuse_existing(target, force)

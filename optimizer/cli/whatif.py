@@ -9,9 +9,8 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from ..core.i18n import language
 from ..core.problems import printable
-from ..core.sentences import detail
+from ..core.sentences import detail, reason_label
 from ..core.times import format_time
 from ..report.sweep import answers
 from ..runs import PlanSettings, read_previous, refuse_existing, use_cluster
@@ -24,12 +23,17 @@ from .common import (
     MAX_SECONDS,
     MAX_SEED,
     MAX_WORKERS,
+    CsvDialect,
+    DialectOption,
+    Lang,
+    LangOption,
     PlainTable,
     err,
     exits,
     load,
     out,
     say,
+    speak,
     warn,
 )
 from .planning import default_folder, plan_and_write
@@ -49,8 +53,11 @@ def replan(
     force: bool = typer.Option(False, "--force", help="Replace an existing plan folder that remise wrote."),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
     explain_time: float = typer.Option(30.0, "--explain-time", min=0.0, max=MAX_SECONDS, help="Seconds for the explanations' bounded solves."),
+    lang: Lang = LangOption,
+    csv_dialect: CsvDialect = DialectOption,
 ) -> None:
     """Re-plan a changed day, moving the fewest published appointments; writes changes.csv."""
+    speak(lang, csv_dialect)
     loaded, _ = load(scenario)
     target = out_dir or default_folder(loaded, "replan")
     with exits():
@@ -69,23 +76,28 @@ def offer(
     request_file: Path = typer.Option(..., "--request", help="YAML file with the one new request."),
     top: int = typer.Option(5, "--top", min=1, max=100, help="How many options at most."),
     as_json: bool = typer.Option(False, "--json", help="Print the options as JSON (for the booking platform)."),
+    lang: Lang = LangOption,
 ) -> None:
     """Options for one new request beside the current plan, best first."""
+    speak(lang)
     loaded, _ = load(scenario)
     with exits():
         request = load_request(request_file, loaded)
         run = offer_run(loaded, plan_dir, request, top)
     found = run.offers
-    with language("en"):
-        reason = f"{found.reason}: {detail(found.findings)}" if found.reason else ""
+    sentence = detail(found.findings) if found.reason else ""
+    reason = f"{reason_label(found.reason)}: {sentence}" if found.reason else ""
     if as_json:
+        # The reason as a code (for programs) and a sentence in the command's language (for people).
         out.print_json(json.dumps({
             "request_id": request.id,
+            "date": loaded.date.isoformat(),
             "options": [
-                {"station": o.station, "start": format_time(o.start), "end": format_time(o.end),
-                 "place": o.place, "officer": o.officer} for o in found.options
+                {"date": loaded.date.isoformat(), "station": o.station, "start": format_time(o.start),
+                 "end": format_time(o.end), "place": o.place, "officer": o.officer} for o in found.options
             ],
-            "reason": reason,
+            "reason": str(found.reason) if found.reason else None,
+            "reason_text": sentence or None,
         }))
         return
     if not found.options:
@@ -107,14 +119,17 @@ def sweep(
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.html (default: reports/<name>/<date>-sweep/, beside the plan's)."),
     time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds per variant."),
     workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help="CP-SAT workers per variant."),
-    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed."),
     deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same results locally and on a cluster)."),
     all_levels: bool = typer.Option(False, "--all-levels", help="Solve every objective level, not only 'served'."),
     processes: int = typer.Option(2, "--processes", min=1, max=MAX_WORKERS, help="Local worker processes."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) to run the variants on."),
     force: bool = typer.Option(False, "--force", help="Replace an existing sweep folder."),
+    lang: Lang = LangOption,
+    csv_dialect: CsvDialect = DialectOption,
 ) -> None:
     """How many officers, per station, keep the share of requests served at the target."""
+    speak(lang, csv_dialect)
     loaded, _ = load(scenario)
     ranges, problems = parse_ranges(officers, loaded)
     if problems:
@@ -132,7 +147,6 @@ def sweep(
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     with err.status("sweeping rosters…"), exits():
         result = sweep_run(loaded, ranges, target, options, target_dir, force, processes, cluster, all_levels)
-    with language("en"):
-        for sentence in answers(result):
-            say(sentence)
+    for sentence in answers(result):
+        say(sentence)
     say(f"Sweep written to {target_dir}")

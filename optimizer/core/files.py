@@ -45,7 +45,22 @@ def read_text(path: Path | str, limit: int = MAX_INPUT_BYTES) -> str:
             chunks.append(chunk)
     finally:
         os.close(fd)
+    data = b"".join(chunks)
     try:
-        return b"".join(chunks).decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"is not UTF-8 text (byte {exc.start + 1}: 0x{exc.object[exc.start]:02x})") from None
+        raise UnreadableFile(_not_utf8(data, exc)) from None
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    """What is wrong with a file that is not UTF-8, and what to do about it."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    where = f"line {line}, byte 0x{data[exc.start]:02x}"
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return f"is not UTF-8 text ({where}): save it as UTF-8"
+    # Windows-1252 is what Excel and Notepad write on a French Windows unless told otherwise.
+    return (f"is not UTF-8 text ({where}); it looks like Windows-1252 (cp1252), as Excel writes "
+            "'CSV (séparateur : point-virgule)': save it as 'CSV UTF-8' instead, or convert it "
+            "with: iconv -f cp1252 -t utf-8 OLD > NEW")

@@ -67,6 +67,11 @@ def current() -> str:
     return _current.get()
 
 
+def use_language(lang: str) -> None:
+    """Speak `lang` from now on (a command's choice, for the whole command)."""
+    _current.set(check_language(lang))
+
+
 @contextmanager
 def language(lang: str) -> Iterator[str]:
     """Speak `lang` inside the block (messages, numbers, dates)."""

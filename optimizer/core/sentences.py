@@ -20,11 +20,11 @@ REASON_LABELS = {
 }
 
 LEVEL_LABELS = {
-    Level.SERVED: N_("requests served, weighted by priority (max)"),
-    Level.OFFICERS: N_("officers mobilised (min)"),
-    Level.BALANCE: N_("minutes of the busiest officer (min)"),
-    Level.PREFERENCE: N_("distance from the preferred station (min)"),
-    Level.CHANGES: N_("changes to published appointments, weighted (min)"),
+    Level.SERVED: N_("requests served, weighted by priority (to maximise)"),
+    Level.OFFICERS: N_("officers mobilised (to minimise)"),
+    Level.BALANCE: N_("minutes of the busiest officer (to minimise)"),
+    Level.PREFERENCE: N_("rank of the station given in each request's list, summed (0: every request at its first choice; to minimise)"),
+    Level.CHANGES: N_("changes to published appointments, weighted (to minimise)"),
 }
 
 BOUND_LABELS = {

@@ -25,7 +25,19 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..check import CheckReport, check_plan
-from ..core.csvfile import csv_text, plain, write_csv
+from ..core.csvfile import (
+    BOM,
+    CSV,
+    Number,
+    check_dialect,
+    csv_dialect,
+    csv_text,
+    current_dialect,
+    number,
+    plain,
+    sniff,
+    write_csv,
+)
 from ..core.files import UnreadableFile, read_text
 from ..core.findings import Finding, as_json, verbatim
 from ..core.i18n import language
@@ -54,26 +66,29 @@ REPORT = "report.html"
 # What every plan folder has, whichever command wrote it.
 REQUIRED = (SUMMARY, PLAN, UNSERVED, OFFICERS, STATIONS, SCENARIO)
 
-PLAN_COLUMNS = ("request_id", "station", "place", "officer", "start", "end", "category", "seller", "buyer")
+PLAN_COLUMNS = ("date", "request_id", "station", "place", "officer", "start", "end", "category", "seller", "buyer")
+# Read without `date`: folders written before it was added are still plan folders.
+PLAN_READ_COLUMNS = PLAN_COLUMNS[1:]
 UNSERVED_COLUMNS = ("request_id", "reason", "detail")
 OFFICER_COLUMNS = (
     "officer", "station", "shift_minutes", "supervised_minutes", "cap", "handovers",
     "share_of_shift", "first_start", "last_end", "shift_start", "shift_end",
 )
 STATION_COLUMNS = ("station", "handovers", "room_utilisation", "bay_utilisation", "peak_visitors")
-CHANGE_COLUMNS = ("request_id", "change", "from", "to")
+_APPOINTMENT = ("station", "place", "officer", "start", "end")
+CHANGE_COLUMNS = ("request_id", "change", *(f"from_{c}" for c in _APPOINTMENT), *(f"to_{c}" for c in _APPOINTMENT))
 
 # Language of the sentences written in the files (the `detail` column).
 FILE_LANGUAGE = "en"
 REPORTS = Path("reports")  # where folders go unless --out says otherwise
 
 
-def default_folder(name: str, day: date, command: str = "plan") -> Path:
+def default_folder(name: str, day: date, command: str = "plan", root: Path = REPORTS) -> Path:
     """Where a command writes by default: `reports/<name>/<date>/` for the plan, and beside it
     `reports/<name>/<date>-<command>/` for a re-plan or a sweep, never inside the plan's folder
     (a later `plan --force` replaces that folder whole)."""
     folder = day.isoformat() if command == "plan" else f"{day.isoformat()}-{command}"
-    return REPORTS / name / folder
+    return root / name / folder
 
 _PADDED_TIME = re.compile(r"^[0-9]{2}:[0-9]{2}$")
 
@@ -96,11 +111,12 @@ def _time(value: int | None) -> str:
 
 
 def _ratio(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
+    return "" if value is None else Number(f"{value:.4f}")
 
 
-def _handover_row(h: Handover) -> dict[str, Any]:
+def _handover_row(h: Handover, day: date) -> dict[str, Any]:
     return {
+        "date": day.isoformat(),
         "request_id": h.request_id, "station": h.station, "place": h.place, "officer": h.officer,
         "start": format_time(h.start), "end": format_time(h.end), "category": h.category,
         "seller": h.seller, "buyer": h.buyer,
@@ -123,8 +139,12 @@ def _station_row(s: StationLoad) -> dict[str, Any]:
     }
 
 
-def _appointment(h: Handover | None) -> str:
-    return "" if h is None else f"{h.station} {h.place} {h.officer} {format_time(h.start)}-{format_time(h.end)}"
+def _appointment(h: Handover | None, side: str) -> dict[str, str]:
+    """One side of a change, a column each: empty for an added or a cancelled request."""
+    if h is None:
+        return {f"{side}_{c}": "" for c in _APPOINTMENT}
+    values = (h.station, h.place, h.officer, format_time(h.start), format_time(h.end))
+    return {f"{side}_{c}": v for c, v in zip(_APPOINTMENT, values)}
 
 
 def _rounded(gap: float | None) -> float | None:
@@ -166,6 +186,7 @@ def summary(scenario: Scenario, result: SolveResult) -> dict[str, Any]:
         "time_limit": options.time_limit,
         "deterministic": options.deterministic,
         "input_hash": input_hash(scenario),
+        "csv_dialect": current_dialect().name,
     }
 
 
@@ -194,7 +215,7 @@ def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult,
         plan = Plan([replace(h, seller=mapping[h.seller], buyer=mapping[h.buyer]) for h in plan.handovers],
                     plan.unserved)
         facts.update(parties=PSEUDONYMISED, scenario_hash=input_hash(scenario))
-    write_csv(folder / PLAN, PLAN_COLUMNS, (_handover_row(h) for h in plan.handovers))
+    write_csv(folder / PLAN, PLAN_COLUMNS, (_handover_row(h, scenario.date) for h in plan.handovers))
     with language(FILE_LANGUAGE):
         unserved = [{"request_id": u.request_id, "reason": u.reason, "detail": detail(u.findings)}
                     for u in plan.unserved]
@@ -205,8 +226,8 @@ def write_plan_files(folder: Path, scenario: Scenario, result: SolveResult,
     (folder / FINDINGS).write_text(json.dumps(findings, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if changes is not None:
         write_csv(folder / CHANGES, CHANGE_COLUMNS, (
-            {"request_id": c.request_id, "change": c.change, "from": _appointment(c.before),
-             "to": _appointment(c.after)} for c in changes))
+            {"request_id": c.request_id, "change": c.change, **_appointment(c.before, "from"),
+             **_appointment(c.after, "to")} for c in changes))
     dump_scenario(scenario, folder / SCENARIO)
     (folder / SUMMARY).write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -251,7 +272,8 @@ def _read_table(path: Path, columns: tuple[str, ...], problems: list[str]) -> tu
         problems.append(f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}).")
         return [], False
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        text, delimiter = sniff(text)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         header = next(reader, None)
         if header is None:
             problems.append(f"{path}: the file is empty; it needs a header ({', '.join(columns)}).")
@@ -298,7 +320,7 @@ def read_plan_rows(folder: Path) -> tuple[Plan, list[str], bool]:
     folder = Path(folder)
     problems: list[str] = []
     plan = Plan()
-    plan_rows, plan_ok = _read_table(folder / PLAN, PLAN_COLUMNS, problems)
+    plan_rows, plan_ok = _read_table(folder / PLAN, PLAN_READ_COLUMNS, problems)
     for line, row in plan_rows:
         try:
             if not row["request_id"]:
@@ -449,16 +471,22 @@ def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], pla
     if any(h.request_id not in copy.request_by_id or h.officer not in copy.officer_by_id
            or h.station not in copy.station_by_id for h in plan.handovers):
         return problems  # the checker names the unknown rows; the tables cannot be recomputed
-    expected = {
-        OFFICERS: csv_text(OFFICER_COLUMNS, (_officer_row(o) for o in officer_loads(copy, plan))),
-        STATIONS: csv_text(STATION_COLUMNS, (_station_row(s) for s in station_loads(copy, plan))),
-    }
+    try:
+        dialect = check_dialect(str(summary_data.get("csv_dialect", CSV.name)))
+    except ValueError as exc:
+        return problems + [f"{folder / SUMMARY}: {exc}."]
+    with csv_dialect(dialect.name):  # the tables are compared as written, in the folder's dialect
+        expected = {
+            OFFICERS: csv_text(OFFICER_COLUMNS, (_officer_row(o) for o in officer_loads(copy, plan))),
+            STATIONS: csv_text(STATION_COLUMNS, (_station_row(s) for s in station_loads(copy, plan))),
+        }
     for name, text in expected.items():
         try:
             found = read_text(folder / name)
         except (OSError, UnreadableFile) as exc:
             problems.append(f"{folder / name} cannot be read: {getattr(exc, 'strerror', None) or exc}.")
             continue
+        text = text.removeprefix(BOM)  # read_text drops it
         if found.replace("\r\n", "\n") != text:
             line = next((i for i, (a, b) in enumerate(zip(found.splitlines(), text.splitlines()), start=1) if a != b),
                         min(len(found.splitlines()), len(text.splitlines())) + 1)
@@ -491,7 +519,7 @@ def _int(row: dict[str, str], name: str) -> int:
 
 
 def _float(row: dict[str, str], name: str) -> float | None:
-    return float(row[name]) if row[name] != "" else None
+    return number(row[name]) if row[name] != "" else None
 
 
 def _typed(path: Path, columns: tuple[str, ...], build) -> list:
@@ -530,7 +558,7 @@ def read_folder(folder: Path | str) -> PlanFolder:
     officers = _typed(folder / OFFICERS, OFFICER_COLUMNS, lambda r: OfficerLoad(
         officer=r["officer"], station=r["station"], shift_minutes=_int(r, "shift_minutes"),
         supervised_minutes=_int(r, "supervised_minutes"), cap=_int(r, "cap"), handovers=_int(r, "handovers"),
-        share_of_shift=float(r["share_of_shift"]), first_start=_optional_time(r["first_start"]),
+        share_of_shift=number(r["share_of_shift"]), first_start=_optional_time(r["first_start"]),
         last_end=_optional_time(r["last_end"]), shift_start=_time_cell(r["shift_start"], end=False),
         shift_end=_time_cell(r["shift_end"], end=True),
     ))

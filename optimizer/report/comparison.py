@@ -21,10 +21,10 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from ..core.codes import Reason
-from ..core.csvfile import write_csv
+from ..core.csvfile import Number, write_csv
 from ..core.i18n import N_, _, integer, language, long_date, ngettext, percent, signed
 from ..core.sentences import level_label, reason_label
-from ..planfolder.folder import NotAPlanFolder, PlanFolder
+from ..planfolder.folder import REPORTS, NotAPlanFolder, PlanFolder
 from ..scenario.schema import Scenario
 from ..solvers.result import SolveResult
 from .charts import CHART_STYLE, new_figure, svg
@@ -66,8 +66,8 @@ def unique_names(candidates: list[Candidate]) -> None:
         candidate.name = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
-def default_comparison_folder(candidates: list[Candidate]) -> Path:
-    return Path("reports") / ("compare-" + "-vs-".join(c.name for c in candidates))
+def default_comparison_folder(candidates: list[Candidate], root: Path = REPORTS) -> Path:
+    return root / ("compare-" + "-vs-".join(c.name for c in candidates))
 
 
 # --------------------------------------------------------------------------- figures
@@ -78,7 +78,8 @@ def reasons_of(candidates: list[Candidate]) -> list[str]:
     for c in candidates:
         found |= set(c.folder.summary["counts"].get("unserved_by_reason", {}))
         found |= {u.reason for u in c.folder.plan.unserved}
-    return [r for r in REASON_ORDER if r in found] + sorted(found - set(REASON_ORDER))
+    # Every reason, found or not: comparison.csv has one fixed set of columns.
+    return list(REASON_ORDER) + sorted(found - set(REASON_ORDER))
 
 
 def _opening(scenario: Scenario, station_id: str) -> int:
@@ -161,7 +162,7 @@ def _cell(metric: str, value: Any) -> str:
     if value is None:
         return ""
     if metric in SHARES:
-        return f"{value:.4f}"
+        return Number(f"{value:.4f}")
     return str(int(value))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.codes import Reason
-from ..core.csvfile import write_csv
+from ..core.csvfile import Number, write_csv
 from ..core.i18n import _, language, ngettext, percent
 from ..core.sentences import reason_label
 from ..whatif.sweep import INVALID, Outcome, Sweep
@@ -65,7 +65,7 @@ def write_sweep_csv(sweep: Sweep, path: Path) -> None:
             "requests": o.requests,
             "servable": o.servable,
             "served": o.served if valid else "",
-            "share": f"{o.share:.4f}" if valid else "",
+            "share": Number(f"{o.share:.4f}") if valid else "",
             "officer_minutes": o.officer_minutes if valid else "",
             **{f"unserved_{r}": o.unserved.get(r, 0) for r in Reason},
             "status": o.status,
@@ -96,7 +96,7 @@ def _chart(sweep: Sweep):
     return svg(fig, "sweep-curves")
 
 
-def write_sweep_html(sweep: Sweep, path: Path, scenario_name: str, lang: str = "en") -> None:
+def write_sweep_html(sweep: Sweep, path: Path, scenario_name: str, lang: str = "fr") -> None:
     stations = list(sweep.ranges)
     chosen = _chosen(sweep)
     with language(lang):

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from ..core.csvfile import write_csv
+from ..core.csvfile import CSV, csv_dialect, write_csv
 from ..core.times import format_range, merge_ranges, parse_range
 from .writing import HEADER, write_text_whole
 
@@ -533,7 +533,8 @@ def write_scenario(data: dict[str, Any], path: Path | str, csv_sections: bool | 
     written = []
     if csv_sections:
         for (section, columns), section_path in zip(CSV_COLUMNS.items(), section_paths(path)):
-            write_csv(section_path, columns, data[section])
+            with csv_dialect(CSV.name):  # scenario sections are always plain CSV, the input format
+                write_csv(section_path, columns, data[section])
             head[section] = section_path.name
             written.append(section_path)
     facts = describe(data)

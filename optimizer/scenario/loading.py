@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..core.csvfile import sniff
 from ..core.files import UnreadableFile, read_text
 from ..core.problems import Problem, ScenarioError, display_path, shown
 from .origins import SINGULAR, Origin, Origins
@@ -132,7 +133,8 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
     text = _read(path, section, problems)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    text, delimiter = sniff(text)  # French Excel separates with semicolons
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = list(reader)
     except csv.Error as exc:

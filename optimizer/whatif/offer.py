@@ -55,18 +55,19 @@ def offer_at(scenario: Scenario, plan: Plan, request: Request, station: str, sta
     return next(iter(_best(free, scenario.minutes(request), occupancy).values()), None)
 
 
-SPREAD = 60  # minutes between two offers at one station, while other choices remain
+SPREADS = (60, 30, 15)  # minutes between two offers at one station, widest first while choices remain
 
 
 def varied(ranked: list[Offer], top: int) -> list[Offer]:
-    """Up to `top` offers that differ: each station's earliest first, then times at least
-    SPREAD minutes from those already chosen there, then the rest; best first as ranked."""
+    """Up to `top` offers that differ: each station's earliest first, then times at least an
+    hour from those already chosen there, then half an hour, a quarter, then the rest; best
+    first as ranked. Three starts five minutes apart in one room help nobody choose."""
     chosen: list[Offer] = []
-    passes = [
-        lambda o: all(c.station != o.station for c in chosen),
-        lambda o: all(c.station != o.station or abs(c.start - o.start) >= SPREAD for c in chosen),
-        lambda o: True,
-    ]
+
+    def apart(spread: int):
+        return lambda o: all(c.station != o.station or abs(c.start - o.start) >= spread for c in chosen)
+
+    passes = [lambda o: all(c.station != o.station for c in chosen), *(apart(s) for s in SPREADS), lambda o: True]
     for keep in passes:
         for offer in ranked:
             if len(chosen) < top and offer not in chosen and keep(offer):
