@@ -161,7 +161,8 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
     elif parallel:
         stage(Stage.SOLVING_GROUPS)
         with workers(settings.cluster, settings.processes) as pool:
-            result = plan_day(scenario, options, pool, settings.block_size, settings.processes, screening=screening)
+            result = plan_day(scenario, options, pool, settings.block_size, settings.processes, progress=progress,
+                              screening=screening)
     else:
         result = plan_day(scenario, options, None, progress=progress, screening=screening)
     result.options = recorded
@@ -286,10 +287,11 @@ def compare(candidates: list[Candidate], target: Path, force: bool, options: Sol
 
 
 def sweep(scenario: Scenario, ranges: dict[str, range], target_share: float, options: SolveOptions, target: Path,
-          force: bool, processes: int = 2, cluster: str | None = None, all_levels: bool = False) -> Sweep:
+          force: bool, processes: int = 2, cluster: str | None = None, all_levels: bool = False,
+          counted: Callable[[int, int], None] | None = None) -> Sweep:
     """Plan every roster in the ranges and write sweep.csv and sweep.html."""
     with workers(cluster, processes) as pool:
-        result = run_sweep(scenario, ranges, target_share, options, pool, all_levels)
+        result = run_sweep(scenario, ranges, target_share, options, pool, all_levels, counted)
 
     def write(folder: Path) -> None:
         write_sweep_csv(result, folder / SWEEP_CSV)

@@ -54,9 +54,17 @@ def test_block_budgets_run_in_lanes_fit_the_time_left(sizes, lanes, seconds):
 
 def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
     scenario = Scenario.model_validate(generate(6, 240, seed=5))
+    heard = []
     with executor(processes=2) as pool:
-        result = solve_in_blocks(scenario, SolveOptions(time_limit=8, workers=1, seed=0), pool, block_size=60)
+        result = solve_in_blocks(scenario, SolveOptions(time_limit=8, workers=1, seed=0), pool, block_size=60,
+                                 progress=lambda *said: heard.append(said))
     served = next(lv for lv in result.levels if lv.name == "served")
+    # Progress after each round: the served level, never worse, under its bound, the clock running.
+    assert heard and all(level == "served" for level, *_ in heard)
+    values = [best for _, best, _, _ in heard]
+    assert values == sorted(values) and values[-1] == served.value
+    assert all(best <= bound for _, best, bound, _ in heard if bound == bound)
+    assert [elapsed for *_, elapsed in heard] == sorted(elapsed for *_, elapsed in heard)
     screening = screen(scenario)
     static = sum(scenario.request_by_id[rid].priority for rid in screening.options)
     bound = served_bound(scenario, screening)

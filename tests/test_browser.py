@@ -21,6 +21,12 @@ from test_report import (  # the day worked out by hand there
 from typer.testing import CliRunner
 
 from optimizer.cli import app
+from optimizer.planfolder.folder import write_plan_files
+from optimizer.planfolder.publish import publish
+from optimizer.report.workload import write_report
+from optimizer.scenario.generate import generate
+from optimizer.scenario.schema import Scenario
+from optimizer.solvers.greedy import solve_greedy
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -81,3 +87,57 @@ def test_comparison_in_a_browser(browser, tmp_path: Path):
     assert page.url.endswith("plans/tiny-b/report.html")
     assert page.locator("[data-metric='served']").first.inner_text() == "4"
     shutil.copy(out / "comparison.csv", ARTIFACTS / "comparison.csv")
+
+
+WIDTHS = (390, 1280)  # a phone, a laptop
+
+
+def layout(browser, html: Path, width: int, screenshot: str) -> dict:
+    """What a person meets at `width` px: the page's width, the tallest row of the unserved table,
+    the charts' words as text, and whether every chart has an accessible name."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(html.resolve().as_uri(), wait_until="load")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / screenshot))
+    found = page.evaluate("""() => ({
+        pageWidth: document.documentElement.scrollWidth,
+        tallestUnservedRow: Math.max(0, ...[...document.querySelectorAll('table.unserved tbody tr')]
+            .map(row => row.getBoundingClientRect().height)),
+        chartWords: [...document.querySelectorAll('svg.chart text')].map(text => text.textContent),
+        untitledCharts: [...document.querySelectorAll('svg.chart')].filter(svg => !svg.querySelector('title')).length,
+        tablesWiderThanTheirBox: [...document.querySelectorAll('table')].filter(
+            table => table.getBoundingClientRect().width > table.parentElement.clientWidth + 1).map(t => t.className),
+    })""")
+    page.close()
+    return found
+
+
+def test_the_report_fits_a_phone_and_a_laptop(browser, tmp_path: Path):
+    folder = plan_folder(tmp_path / "tiny-a", tiny_data())
+    for width in WIDTHS:
+        seen = layout(browser, folder / "report.html", width, f"report-{width}.png")
+        assert seen["pageWidth"] <= width, (width, seen)  # no sideways scroll of the page
+        assert seen["tallestUnservedRow"] < 120, (width, seen)
+        assert "alice · st-a" in seen["chartWords"] and "10:00" in seen["chartWords"]  # text, not paths
+        assert seen["untitledCharts"] == 0
+        if width == 1280:
+            assert seen["tablesWiderThanTheirBox"] == []
+
+
+def test_a_day_of_a_thousand_requests_stays_a_page_a_person_can_scan(browser, tmp_path: Path):
+    scenario = Scenario.model_validate(generate(20, 1000, seed=1))
+    result = solve_greedy(scenario)
+    folder = tmp_path / "big"
+    publish(folder, False, lambda f: (write_plan_files(f, scenario, result), write_report(f, "fr")))
+    html = folder / "report.html"
+    assert html.stat().st_size <= 1_000_000
+    text = html.read_text(encoding="utf-8")
+    assert text.count('<details class="station"') == 20  # each station folded under its summary line
+    assert 'class="officer-stations"' in text  # officers per station before the officers one by one
+    assert "plan.csv" in text and '<table class="plan">' not in text  # the 1,000 lines stay in the CSV
+    for width in WIDTHS:
+        seen = layout(browser, html, width, f"report-1000-{width}.png")
+        assert seen["pageWidth"] <= width, (width, seen)
+        officers_charted = {word for word in seen["chartWords"] if " · st-" in word}
+        assert 0 < len(officers_charted) <= 60  # the 30 busiest, on the timeline and the caps chart
+        assert seen["untitledCharts"] == 0

@@ -55,7 +55,9 @@ def test_plan_then_check_accepts_and_a_broken_plan_is_rejected(tmp_path):
     assert run("plan", TINY, "--out", out, *FAST).exit_code == 0
     good = run("check", TINY, out)
     assert good.exit_code == 0, good.output
-    assert "served 3" in good.output
+    assert "demandes servies, pondérées par la priorité (à maximiser)\u00a0: 3" in good.output
+    assert "served 3" in run("check", TINY, out, "--lang", "en").output.replace(
+        "requests served, weighted by priority (to maximise): ", "served ")
 
     # Put both phones in the one room at the same time: a place overlap.
     plan_rows = rows(out / "plan.csv")
@@ -196,5 +198,7 @@ def test_validate_says_in_words_why_a_request_cannot_be_planned(tmp_path):
     result = runner.invoke(app, ["validate", str(scenario)], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output
     assert "objets tranchants" in result.output
-    assert "no 15-minute slot in the windows (06:00-07:00) within the hours of st-a" in result.output
+    assert "pas de créneau de 15 min dans les créneaux demandés (06:00-07:00)" in result.output  # French by default
     assert "Finding(" not in result.output
+    english = runner.invoke(app, ["validate", str(scenario), "--lang", "en"], env={"COLUMNS": "300"})
+    assert "no 15-minute slot in the windows (06:00-07:00) within the hours of st-a" in english.output

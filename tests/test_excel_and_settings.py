@@ -127,7 +127,7 @@ def test_settings_come_from_option_then_environment_then_files(tmp_path, monkeyp
     assert table["lang"] == ["fr", "remise.toml"]
     assert table["csv_dialect"] == ["excel-fr", "pyproject.toml [tool.remise]"]
     assert table["workers"] == ["2", "REMISE_WORKERS"]
-    assert table["time_limit"] == ["60.0", "default"]
+    assert table["time_limit"] == ["60.0", "défaut"]
     # The files set the defaults of a plan: its folder goes under `plans/`, in excel-fr.
     result, said = invoke("plan", TINY, *FAST)
     assert result.exit_code == 0, said

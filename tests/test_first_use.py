@@ -4,6 +4,7 @@ scenario said aloud, and dates that are checked and explained."""
 from __future__ import annotations
 
 import json
+import re
 
 import click
 import typer.main
@@ -52,7 +53,7 @@ def test_validate_without_a_scenario_says_it_uses_the_bundled_pilot(tmp_path, mo
     monkeypatch.chdir(tmp_path)
     result, said = invoke("validate")
     assert result.exit_code == 0, said
-    assert "No scenario given: using the bundled pilot day" in said
+    assert "Aucun scénario indiqué\u00a0: journée pilote fournie utilisée" in said
     assert str(ROOT / "scenarios" / "paris-pilot.yaml") in said
 
 
@@ -109,3 +110,33 @@ def test_offer_json_gives_the_date_options_that_differ_and_a_reason_code_with_a_
     refused = json.loads(result.stdout)
     assert refused["options"] == [] and refused["reason"] == "forbidden_item"
     assert "objets tranchants" in refused["reason_text"]
+
+
+STAMPED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} remise INFO \S", re.M)
+
+
+def test_without_a_terminal_progress_is_logged_with_timestamps(tmp_path):
+    result = CliRunner().invoke(app, ["plan", str(TINY), "--out", str(tmp_path / "plan"), *FAST])
+    assert result.exit_code == 0, result.output
+    assert len(STAMPED.findall(result.stderr)) >= 2  # solving, then writing the folder
+    assert "résolution…" in result.stderr and "Planning écrit dans" in result.stdout
+
+
+def test_quiet_keeps_standard_error_for_problems_and_a_log_file_keeps_the_lines(tmp_path):
+    log = tmp_path / "night.log"
+    result = CliRunner().invoke(app, ["--quiet", "--log-file", str(log), "plan", str(TINY),
+                                      "--out", str(tmp_path / "plan"), *FAST])
+    assert result.exit_code == 0, result.output
+    assert STAMPED.findall(result.stderr) == []
+    assert len(STAMPED.findall(log.read_text(encoding="utf-8"))) >= 2
+    bad = CliRunner().invoke(app, ["--log-file", str(tmp_path / "no" / "such" / "dir.log"), "validate", str(TINY)])
+    assert bad.exit_code == 2 and "--log-file" in bad.stderr and "Traceback" not in bad.output
+
+
+def test_a_sweep_counts_its_rosters_with_the_time_left(tmp_path):
+    result = CliRunner().invoke(app, ["sweep", str(TINY), "--officers", "st-a=1..2", "--out", str(tmp_path / "sweep"),
+                                      "--time-limit", "2", "--workers", "1", "--processes", "1"])
+    assert result.exit_code == 0, result.output
+    # Rosters that end within one poll are counted together: the last count is always said.
+    assert re.search(r"effectif [12] sur 2 planifié, environ \d+\u00a0s restantes", result.stderr), result.stderr
+    assert "effectif 2 sur 2 planifié" in result.stderr

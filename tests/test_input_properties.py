@@ -345,7 +345,7 @@ def test_validate_survives_any_corruption(content: bytes) -> None:
         # Problems name the scenario file, or the file it refers to that could not be read.
         assert "scenario.yaml" in output or "file not found" in output or "cannot be read" in output, output
     else:
-        assert "The scenario is valid." in output
+        assert "Le scénario est valide." in output
 
 
 def test_base_of_the_corruptions_is_valid() -> None:

@@ -714,7 +714,7 @@ def test_party_size_only_matters_where_visitors_are_limited(tmp_path: Path) -> N
 def test_every_bundled_scenario_validates(path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
-    assert "The scenario is valid." in result.output
+    assert "Le scénario est valide." in result.output
 
 
 @pytest.mark.parametrize(

@@ -248,7 +248,7 @@ def test_report_command_rejects_what_is_not_a_plan_folder(case: str, tiny_plan: 
     result = CliRunner().invoke(app, ["report", str(folder)])
     assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)  # a message, no traceback
-    assert "Cannot write the report" in result.output
+    assert "Impossible d'écrire le rapport" in result.output
 
 
 def test_read_folder_keeps_ids_as_text(tiny_plan: Path):
@@ -319,4 +319,4 @@ def test_compare_rejects_bad_input_with_exit_2(case: str, tmp_path: Path):
     assert isinstance(result.exception, SystemExit)
     assert not (tmp_path / "cmp").exists()
     if case == "invalid scenario":
-        assert "Invalid scenario" in result.output and "shfit" in result.output
+        assert "Scénario invalide" in result.output and "shfit" in result.output

@@ -106,7 +106,7 @@ def test_check_covers_every_file_of_the_folder(folder, tamper):
     tamper(folder)
     result = CliRunner().invoke(app, ["check", TINY, str(folder)])
     assert result.exit_code == 1, result.output
-    assert "violation" in result.output and "Traceback" not in result.output
+    assert "infraction" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("tamper", TAMPERING, ids=lambda f: f.__name__)
@@ -135,7 +135,7 @@ def test_report_of_a_tampered_folder_says_so_at_the_top(folder, tamper):
     tamper(folder)
     result = CliRunner().invoke(app, ["report", str(folder)])
     assert result.exit_code == 0, result.output
-    assert "fails the checker" in said(result)
+    assert "échoue au contrôle" in said(result)
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert 'role="alert"' in html and html.index('role="alert"') < html.index('id="headline"')
 
@@ -155,5 +155,5 @@ def test_report_on_a_broken_folder_is_a_clear_exit_2(folder, damage):
     damage(folder)
     result = CliRunner().invoke(app, ["report", str(folder)])
     assert result.exit_code == 2, result.output
-    assert "Cannot write the report" in said(result)
+    assert "Impossible d'écrire le rapport" in said(result)
     assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -5,6 +5,7 @@ consoles, the scenario loading and the exit codes every command shares."""
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -12,7 +13,7 @@ from ..core.csvfile import use_dialect
 from ..core.i18n import use_language
 from ..solvers.result import solver_version
 from . import generate, planning, platform, reports, settings_command, whatif
-from .common import begin_command, exits, say, set_output_root
+from .common import begin_command, exits, say, set_output_root, setup_logging
 from .config import default_map, settings
 
 app = typer.Typer(
@@ -36,8 +37,13 @@ def _start(
     ctx: typer.Context,
     version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
                                  help="Print remise's version and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on standard error: only warnings and errors."),
+    log_file: Optional[Path] = typer.Option(None, "--log-file", help="Also write timestamped progress lines to this file.",
+                                            dir_okay=False),
 ) -> None:
     begin_command()
+    with exits():
+        setup_logging(quiet, log_file)
     # The defaults of remise.toml, [tool.remise] and REMISE_*, below what the command line says.
     with exits():
         found = settings()

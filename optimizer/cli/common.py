@@ -6,6 +6,8 @@ no traceback), 3 remise's own plan failed its checker (a bug; nothing written).
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
 from contextlib import contextmanager
 from enum import Enum
@@ -19,7 +21,7 @@ from rich.table import Table
 
 from .. import STARTED
 from ..core.csvfile import use_dialect
-from ..core.i18n import use_language
+from ..core.i18n import _, ngettext, use_language
 from ..core.problems import InputError, ScenarioError, printable
 from ..runs import PlanRejected
 from ..scenario.loading import load_scenario
@@ -100,6 +102,70 @@ def default_scenario() -> Path:
     return Path("scenarios/paris-pilot.yaml")
 
 
+log = logging.getLogger("remise")
+_quiet = False
+PROGRESS_EVERY = 10.0  # seconds between two progress lines in a log (a terminal shows every change)
+
+
+def setup_logging(quiet: bool, log_file: Optional[Path]) -> None:
+    """Where the progress of a command goes: a live line on a terminal; timestamped lines of the
+    standard `logging` module on standard error without one (cron, CI), and in `log_file`.
+    `quiet` keeps standard error for warnings and errors only."""
+    global _quiet
+    _quiet = quiet
+    log.handlers.clear()
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    stamped = logging.Formatter("%(asctime)s remise %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+    if not quiet and not err.is_terminal:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(stamped)
+        log.addHandler(handler)
+    if log_file is not None:
+        try:
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"--log-file {log_file}: cannot be written ({exc.strerror or exc})") from None
+        handler.setFormatter(stamped)
+        log.addHandler(handler)
+
+
+class Activity:
+    """What a long command is doing, said where the user can follow it: the live line of a
+    terminal, and the log (a change of stage at once, progress at most every PROGRESS_EVERY s)."""
+
+    def __init__(self, status, text: str) -> None:
+        self._status = status
+        self._logged = time.monotonic()
+        self._last = text
+
+    def stage(self, text: str) -> None:
+        if self._status is not None:
+            self._status.update(escape(text))
+        if text != self._last:
+            log.info(text)
+        self._logged, self._last = time.monotonic(), text
+
+    def progress(self, text: str) -> None:
+        if self._status is not None:
+            self._status.update(escape(text))
+        if time.monotonic() - self._logged >= PROGRESS_EVERY:
+            log.info(text)
+            self._logged, self._last = time.monotonic(), text
+
+
+@contextmanager
+def activity(text: str) -> Iterator[Activity]:
+    """An `Activity` for the code it wraps, starting with `text`."""
+    live = err.is_terminal and not _quiet
+    if live:
+        with err.status(escape(text)) as status:
+            yield Activity(status, text)
+    else:
+        log.info(text)
+        yield Activity(None, text)
+
+
 def say(text: str) -> None:
     """A line for the user on standard output, printed as written: ids are never markup, and
     control characters from the input are shown escaped, never sent to the terminal."""
@@ -120,7 +186,8 @@ class PlainTable(Table):
 
 def print_problems(exc: ScenarioError) -> None:
     count = len(exc.problems)
-    err.print(f"[bold red]Invalid scenario[/bold red] ({count} problem{'s' if count > 1 else ''}):", highlight=False)
+    heading = ngettext("Invalid scenario ({n} problem):", "Invalid scenario ({n} problems):", count).format(n=count)
+    err.print(f"[bold red]{escape(heading)}[/bold red]", highlight=False)
     for problem in exc.problems:
         warn(f"  {problem}")
 
@@ -137,9 +204,10 @@ def exits() -> Iterator[None]:
         warn(str(exc))
         raise typer.Exit(code=2)
     except PlanRejected as exc:
-        whose = f" of {exc.name}" if exc.name else ""
-        err.print(f"[bold red]Bug: the plan{whose} fails the checker; nothing was written.[/bold red]"
-                  " Please report it with the scenario.")
+        heading = (_("Bug: the plan of {name} fails the checker; nothing was written.").format(name=exc.name)
+                   if exc.name else _("Bug: the plan fails the checker; nothing was written."))
+        err.print(f"[bold red]{escape(printable(heading))}[/bold red] " + escape(_("Please report it with the scenario.")),
+                  highlight=False)
         for violation in exc.violations:
             warn(f"  {violation}")
         raise typer.Exit(code=3)
@@ -150,6 +218,6 @@ def load(path: Optional[Path]) -> tuple[Scenario, Origins]:
     exits 2 with every problem."""
     if path is None:
         path = default_scenario()
-        warn(f"No scenario given: using the bundled pilot day ({path}).")
+        warn(_("No scenario given: using the bundled pilot day ({path}).").format(path=path))
     with exits():
         return load_scenario(path)

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from ..core.csvfile import DIALECTS
 from ..core.files import UnreadableFile, read_text
-from ..core.i18n import LANGUAGES
+from ..core.i18n import LANGUAGES, N_
 from ..core.problems import InputError
 
 CONFIG_FILE = "remise.toml"
@@ -65,14 +65,14 @@ class Key:
 
 KEYS = (
     Key("time_limit", 60.0, _positive_number, float, ("plan", "replan", "compare"),
-        "seconds for a whole plan (sweep keeps its own, per roster)"),
-    Key("workers", 8, _workers, int, ("plan", "replan", "compare", "sweep"), "CP-SAT workers"),
+        N_("seconds for a whole plan (sweep keeps its own, per roster)")),
+    Key("workers", 8, _workers, int, ("plan", "replan", "compare", "sweep"), N_("CP-SAT workers")),
     Key("lang", "fr", _one_of(LANGUAGES), str,
         ("validate", "plan", "check", "replan", "offer", "report", "compare", "sweep"),
-        "language of what remise says and writes for people"),
+        N_("language of what remise says and writes for people")),
     Key("csv_dialect", "csv", _one_of(tuple(DIALECTS)), str, ("plan", "replan", "compare", "sweep"),
-        "CSV files written: csv (comma, decimal point) or excel-fr (semicolon, decimal comma, BOM)"),
-    Key("output_root", "reports", _folder, str, (), "the folder that holds the default output folders"),
+        N_("CSV files written: csv (comma, decimal point) or excel-fr (semicolon, decimal comma, BOM)")),
+    Key("output_root", "reports", _folder, str, (), N_("the folder that holds the default output folders")),
 )
 KEY_BY_NAME = {key.name: key for key in KEYS}
 

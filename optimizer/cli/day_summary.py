@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..core.i18n import language
+from ..core.i18n import N_, _, decimal, integer
 from ..core.problems import printable
-from ..core.sentences import detail
+from ..core.sentences import PLACE_WORDS, detail, reason_label
 from ..core.times import format_range
 from ..scenario.schema import Scenario
 from ..screening import Screening, first_choice_demand, supervisable_minutes
@@ -19,9 +19,9 @@ from .common import PlainTable
 
 
 def _table(title: str, columns: tuple[str, ...]) -> Table:
-    table = PlainTable(title=title, title_justify="left")
+    table = PlainTable(title=escape(_(title)), title_justify="left")
     for column in columns:
-        table.add_column(column)
+        table.add_column(_(column))
     return table
 
 
@@ -29,7 +29,8 @@ def print_summary(console: Console, scenario: Scenario, screening: Screening, so
     console.print(f"[bold]{escape(printable(scenario.name))}[/bold] — {scenario.date.isoformat()} — "
                   f"{escape(printable(source))}")
 
-    stations = _table("Stations", ("station", "hours", "rooms", "bays", "max visitors", "officers"))
+    stations = _table(N_("Stations"), (N_("station"), N_("hours"), N_("rooms"), N_("bays"), N_("max visitors"),
+                                       N_("officers")))
     for s in scenario.stations:
         stations.add_row(
             s.id, ", ".join(format_range(h) for h in s.hours), str(len(s.rooms)), str(len(s.bays)),
@@ -37,7 +38,8 @@ def print_summary(console: Console, scenario: Scenario, screening: Screening, so
         )
     console.print(stations)
 
-    officers = _table("Officers", ("officer", "station", "shift", "skills", "cap", "supervisable minutes"))
+    officers = _table(N_("Officers"), (N_("officer"), N_("station"), N_("shift"), N_("skills"), N_("cap"),
+                                       N_("supervisable minutes")))
     for o in scenario.officers:
         officers.add_row(
             o.id, o.station, format_range(o.on_duty), ", ".join(o.skills) or "—",
@@ -45,32 +47,35 @@ def print_summary(console: Console, scenario: Scenario, screening: Screening, so
         )
     console.print(officers)
 
-    categories = _table("Requests by category", ("category", "place", "requests", "minutes"))
+    categories = _table(N_("Requests by category"), (N_("category"), N_("place"), N_("requests"), N_("minutes")))
     counts: Counter[str] = Counter()
     minutes: Counter[str] = Counter()
     for r in scenario.requests:
         counts[r.category] += 1
         if scenario.category(r).forbidden is None:
             minutes[r.category] += scenario.minutes(r)
-    for name, count in sorted(counts.items()):
+    for name, count in sorted(counts.items(), key=lambda item: scenario.policy.label(item[0])):
         category = scenario.policy.categories[name]
-        place = category.place or f"forbidden: {category.forbidden}"
-        categories.add_row(name, place, str(count), str(minutes[name]) if minutes[name] else "—")
+        place = _(PLACE_WORDS[category.place]) if category.place else _("forbidden: {why}").format(why=category.forbidden)
+        categories.add_row(scenario.policy.label(name), place, integer(count),
+                           integer(minutes[name]) if minutes[name] else "—")
     console.print(categories)
 
     demand = first_choice_demand(scenario, screening)
-    balance = _table("Demand against supervision capacity (first acceptable station)", ("station", "demand minutes", "supervisable minutes", "ratio"))
+    balance = _table(N_("Demand against supervision capacity (first acceptable station)"),
+                     (N_("station"), N_("demand minutes"), N_("supervisable minutes"), N_("ratio")))
     for s in scenario.stations:
         capacity = sum(supervisable_minutes(scenario, o.id) for o in scenario.officers_at(s.id))
-        ratio = f"{demand.get(s.id, 0) / capacity:.2f}" if capacity else "—"
-        balance.add_row(s.id, str(demand.get(s.id, 0)), str(capacity), ratio)
+        ratio = decimal(demand.get(s.id, 0) / capacity, 2) if capacity else "—"
+        balance.add_row(s.id, integer(demand.get(s.id, 0)), integer(capacity), ratio)
     console.print(balance)
 
     plannable = len(screening.options)
-    console.print(f"{len(scenario.requests)} requests: {plannable} can be planned, {len(screening.unserved)} cannot.")
+    console.print(escape(_("{requests} requests: {plannable} can be planned, {unplannable} cannot.").format(
+        requests=integer(len(scenario.requests)), plannable=integer(plannable),
+        unplannable=integer(len(screening.unserved)))), highlight=False)
     if screening.unserved:
-        findings = _table("Screening", ("request", "reason", "detail"))
+        findings = _table(N_("Screening"), (N_("request"), N_("reason"), N_("detail")))
         for rid, (reason, why) in screening.unserved.items():
-            with language("en"):
-                findings.add_row(rid, reason, detail(why))
+            findings.add_row(rid, reason_label(reason), detail(why))
         console.print(findings)

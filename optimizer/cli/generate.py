@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..core.i18n import _
 from ..scenario.generate import (
     CSV_ABOVE,
     SIZES,
@@ -76,8 +77,9 @@ def generate_command(
         data = generate(k, n, officers_per_station, seed, name=name)
     written = write_scenario(data, out_file, csv_sections)
     facts = describe(data)
-    say(f"{facts['stations']} stations, {facts['officers']} officers, {facts['requests']} requests "
-        f"({facts['forbidden']} forbidden); handover minutes / supervision caps = {facts['demand_over_caps']}"
-        + (f"; peak overlap {peak_overlap(data)} (officers needed at least)" if shape == Shape.fixed_interval else ""))
+    say(_("{stations} stations, {officers} officers, {requests} requests ({forbidden} forbidden); handover minutes / "
+          "supervision caps = {demand_over_caps}").format(**facts)
+        + (_("; peak overlap {peak} (officers needed at least)").format(peak=peak_overlap(data))
+           if shape == Shape.fixed_interval else ""))
     for path in written:
-        say(f"wrote {path}")
+        say(_("wrote {file}").format(file=path))

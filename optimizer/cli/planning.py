@@ -12,9 +12,9 @@ import typer
 from rich.markup import escape
 
 from ..core.codes import BoundBy
-from ..core.i18n import current
+from ..core.i18n import N_, _, current, decimal, integer, ngettext, percent
 from ..core.problems import printable
-from ..core.sentences import level_label
+from ..core.sentences import bound_label, level_label, reason_label
 from ..planfolder.folder import PLAN, UNSERVED, check_folder
 from ..planfolder.folder import default_folder as planfolder_default
 from ..planfolder.metrics import officer_loads
@@ -46,8 +46,8 @@ from .common import (
     LangOption,
     PlainTable,
     ScenarioArg,
+    activity,
     command_started,
-    err,
     exits,
     load,
     out,
@@ -61,10 +61,24 @@ from .day_summary import print_summary
 app = typer.Typer()
 
 STAGE_TEXT = {
-    Stage.SOLVING: "solving…",
-    Stage.SOLVING_GROUPS: "solving groups of stations in parallel…",
-    Stage.EXPLAINING: "explaining the unserved requests…",
+    Stage.SOLVING: N_("solving…"),
+    Stage.SOLVING_GROUPS: N_("solving groups of stations in parallel…"),
+    Stage.EXPLAINING: N_("explaining the unserved requests…"),
 }
+
+
+def stage_text(stage: Stage) -> str:
+    return _(STAGE_TEXT[stage])
+
+
+def progress_text(level: str, best: float, bound: float, deadline: Deadline) -> str:
+    """The level being solved, its best value, its bound (when one is known yet) and the time left."""
+    left = _("{seconds} s left").format(seconds=integer(max(0.0, deadline.left())))
+    if bound != bound:  # NaN: no bound yet
+        return _("solving {level}: best {best}, no bound yet, {left}").format(
+            level=level_label(level), best=integer(best), left=left)
+    return _("solving {level}: best {best}, bound {bound}, {left}").format(
+        level=level_label(level), best=integer(best), bound=integer(bound), left=left)
 
 
 class Solver(str, Enum):
@@ -83,64 +97,76 @@ def validate(scenario: Optional[Path] = ScenarioArg, lang: Lang = LangOption) ->
     loaded, origins = load(scenario)
     print_summary(out, loaded, screen(loaded), origins.scenario_file)
     warn_notices(loaded)
-    out.print("[green]The scenario is valid.[/green]")
+    valid = _("The scenario is valid.")
+    out.print(f"[green]{escape(valid)}[/green]")
 
 
 def warn_notices(scenario: Scenario, redacted: bool = False) -> None:
     """What is valid but probably not meant (a wrong date, contact details as party ids)."""
     for sentence in notices(scenario, redacted):
-        warn(f"Warning: {sentence}")
+        warn(_("Warning: {sentence}").format(sentence=sentence))
 
 
 def print_result(scenario: Scenario, run: PlanRun) -> None:
     """The plan in a few lines: served, unserved by reason, officers, and each level's status."""
     result, plan = run.result, run.result.plan
-    table = PlainTable(title=escape(printable(f"Plan for {scenario.name} on {scenario.date.isoformat()}")), title_justify="left",
-                  show_header=False)
-    table.add_column("what")
-    table.add_column("value")
-    table.add_row("served", f"{len(plan.handovers)} of {len(scenario.requests)} requests")
+    title = _("Plan for {name} on {date}").format(name=scenario.name, date=scenario.date.isoformat())
+    table = PlainTable(title=escape(printable(title)), title_justify="left", show_header=False)
+    table.add_column(_("what"))
+    table.add_column(_("value"))
+    table.add_row(_("served"), _("{served} of {received} requests").format(
+        served=integer(len(plan.handovers)), received=integer(len(scenario.requests))))
     reasons = plan.unserved_by_reason()
-    table.add_row("unserved", ", ".join(f"{n} {r}" for r, n in reasons.items()) or "none")
+    table.add_row(_("unserved"), ", ".join(f"{integer(n)} {reason_label(r)}" for r, n in reasons.items()) or _("none"))
     loads = officer_loads(scenario, plan)
     used = [o for o in loads if o.handovers]
-    table.add_row("officers mobilised", f"{len(used)} of {len(loads)}")
+    table.add_row(_("officers mobilised"), _("{used} of {rostered}").format(used=len(used), rostered=len(loads)))
     if used:
         busiest = max(used, key=lambda o: (o.supervised_minutes, o.officer))
-        table.add_row("busiest officer", f"{busiest.officer}: {busiest.supervised_minutes} of {busiest.cap} min")
+        table.add_row(_("busiest officer"), _("{officer}: {minutes} of {cap} min").format(
+            officer=busiest.officer, minutes=busiest.supervised_minutes, cap=busiest.cap))
     for level in result.levels:
-        if level.status == Status.OPTIMAL:
-            state = level.status if level.bound_by in (None, BoundBy.CPSAT) else f"{level.status}, {level.bound_by}"
-        elif level.bound is None:
-            state = f"{level.status}, no bound"
-        else:
-            state = f"{level.status}, bound {level.bound} ({level.bound_by}), gap {level.gap:.1%}"
-        table.add_row(level_label(level.name), f"{level.value} ({state}, {level.seconds:.1f} s)")
+        table.add_row(level_label(level.name), f"{integer(level.value)} ({level_state(level)})")
     out.print(table)
     if run.changes is not None:
         kinds: dict[str, int] = {}
         for change in run.changes:
             kinds[change.change] = kinds.get(change.change, 0) + 1
-        say("Changes: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"))
+        say(_("Changes: {changes}").format(changes=", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or _("none")))
+
+
+def level_state(level) -> str:
+    """A level's status in words: proven, or its bound and gap, or that no bound is known."""
+    took = _("{seconds} s").format(seconds=decimal(level.seconds, 1))
+    if level.status == Status.OPTIMAL:
+        if level.bound_by in (None, BoundBy.CPSAT):
+            return _("proven optimal, {took}").format(took=took)
+        return _("proven optimal by {method}, {took}").format(method=bound_label(level.bound_by), took=took)
+    if level.status != Status.FEASIBLE:
+        return _("status {status}, {took}").format(status=level.status, took=took)
+    if level.bound is None:
+        return _("not proven optimal, no bound known, {took}").format(took=took)
+    return _("not proven optimal: bound {bound} ({method}), gap {gap}, {took}").format(
+        bound=integer(level.bound), method=bound_label(level.bound_by), gap=percent(level.gap, 1), took=took)
 
 
 def plan_and_write(scenario: Scenario, options: SolveOptions, settings: PlanSettings, target: Path, force: bool,
                    previous=None, keep: tuple[Path, ...] = ()) -> None:
     """Plan with a progress line on the terminal, publish the folder, print the summary."""
-    with stoppable(), err.status("solving…") as status:
+    deadline = Deadline.after(options.time_limit, started=command_started())
+    with stoppable(), activity(_("solving…")) as doing:
         def progress(level: str, best: float, bound: float, elapsed: float) -> None:
-            status.update(f"solving [bold]{level}[/bold]: best {best:g}, bound {bound:g}, {elapsed:.1f} s")
+            doing.progress(progress_text(level, best, bound, deadline))
 
         with exits():
             run = make_plan(scenario, options, settings, previous=previous, progress=progress,
-                            stage=lambda stage: status.update(STAGE_TEXT[stage]),
-                            deadline=Deadline.after(options.time_limit, started=command_started()))
-        status.update("writing the plan folder…")
+                            stage=lambda stage: doing.stage(stage_text(stage)), deadline=deadline)
+        doing.stage(_("writing the plan folder…"))
         with exits():
             write_plan_folder(target, force, scenario, run, current(), keep=keep,
                               redact_parties=settings.redact_parties)
     print_result(scenario, run)
-    say(f"Plan written to {target}")
+    say(_("Plan written to {folder}").format(folder=target))
     stop_if_interrupted(run)
 
 
@@ -148,8 +174,8 @@ def stop_if_interrupted(run: PlanRun) -> None:
     """A plan cut short by a signal is written whole, and the exit code says it was cut short."""
     signum = run.result.interrupted
     if signum is not None:
-        warn(f"Interrupted by {signal.Signals(signum).name}: the best plan found so far is written, checked, "
-             "and marked as interrupted in summary.json.")
+        warn(_("Interrupted by {signal}: the best plan found so far is written, checked, and marked as "
+               "interrupted in summary.json.").format(signal=signal.Signals(signum).name))
         raise typer.Exit(code=exit_code(signum))
 
 
@@ -184,13 +210,13 @@ def plan(
         use_cluster(cluster)
     if database is not None or day is not None:
         if database is None or day is None or scenario is not None:
-            warn("--db and --date go together, without a scenario file: the day comes from the database.")
+            warn(_("--db and --date go together, without a scenario file: the day comes from the database."))
             raise typer.Exit(code=2)
         with exits():
             url = Settings.from_env(database).database
         plan_database_day(url, day.date(), options, settings, out_dir, force)
         return
-    loaded, _ = load(scenario)
+    loaded, _origins = load(scenario)
     target = out_dir or default_folder(loaded)
     with exits():
         refuse_existing(target, force)
@@ -203,11 +229,11 @@ def plan_database_day(url: str, day: date, options: SolveOptions, settings: Plan
     """The nightly plan of a day the platform holds: bookings kept, pending requests decided."""
     with exits():
         target = out_dir or planfolder_default(day_name(url, day), day, root=output_root())
-        with stoppable(), err.status("solving…") as status:
-            scenario, run = plan_from_db(url, day, options, settings, target, force, current(), stage=lambda stage: status.update(
-                STAGE_TEXT[stage]), deadline=Deadline.after(options.time_limit, started=command_started()))
+        with stoppable(), activity(_("solving…")) as doing:
+            scenario, run = plan_from_db(url, day, options, settings, target, force, current(), stage=lambda stage: doing.stage(
+                stage_text(stage)), deadline=Deadline.after(options.time_limit, started=command_started()))
     print_result(scenario, run)
-    say(f"Plan written to {target}; the database holds it for {day.isoformat()}")
+    say(_("Plan written to {folder}; the database holds it for {date}").format(folder=target, date=day.isoformat()))
     stop_if_interrupted(run)
 
 
@@ -219,17 +245,25 @@ def check(
 ) -> None:
     """Check a plan folder against every hard rule, trusting nothing in it."""
     speak(lang)
-    loaded, _ = load(scenario)
+    loaded, _origins = load(scenario)
     if not (plan_dir / PLAN).is_file() or not (plan_dir / UNSERVED).is_file():
-        warn(f"{plan_dir} is not a plan folder ({PLAN} and {UNSERVED} are needed).")
+        warn(_("{folder} is not a plan folder ({plan} and {unserved} are needed).").format(
+            folder=plan_dir, plan=PLAN, unserved=UNSERVED))
         raise typer.Exit(code=2)
     report = check_folder(loaded, plan_dir)
-    levels = ", ".join(f"{name} {value}" for name, value in report.levels.items())
+    levels = ["  " + level_label(name) + _(": ") + integer(value) for name, value in report.levels.items()]
     if report.ok:
-        out.print(f"[green]The plan respects every rule.[/green] Levels: {levels}", highlight=False)
+        respected = _("The plan respects every rule.")
+        out.print(f"[green]{escape(respected)}[/green] " + escape(_("Levels:")), highlight=False)
+        for line in levels:
+            say(line)
         return
-    out.print(f"[bold red]{len(report.violations)} violation(s):[/bold red]")
+    count = len(report.violations)
+    violations = ngettext("{n} violation:", "{n} violations:", count).format(n=count)
+    out.print(f"[bold red]{escape(violations)}[/bold red]")
     for violation in report.violations:
         say(f"  {violation}")
-    out.print(f"Levels recomputed from the plan: {levels}", highlight=False)
+    say(_("Levels recomputed from the plan:"))
+    for line in levels:
+        say(line)
     raise typer.Exit(code=1)

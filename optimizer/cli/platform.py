@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 import uvicorn
 
+from ..core.i18n import _, ngettext
 from ..scenario.writing import refuse_overwrite
 from ..service.app import create_app
 from ..service.days import load_day
@@ -35,14 +36,17 @@ def _settings(database: Optional[str]) -> Settings:
 
 
 def _load(scenario_path: Path, settings: Settings) -> None:
-    scenario, _ = load(scenario_path)
+    scenario, _origins = load(scenario_path)
     with exits(), writing(settings.database) as session:
         day, created = load_day(session, scenario)
         kept = sum(1 for r in day.requests if r.origin != "scenario" and r.status != "cancelled")
-    verb = "opened" if created else "updated"
-    say(f"{scenario.date.isoformat()} {verb} from {scenario_path}: {len(scenario.stations)} stations, "
-        f"{len(scenario.officers)} officers, {len(scenario.requests)} requests of the scenario"
-        + (f", {kept} bookings and requests of the platform kept" if kept else ""))
+    facts = {"date": scenario.date.isoformat(), "file": scenario_path, "stations": len(scenario.stations),
+             "officers": len(scenario.officers), "requests": len(scenario.requests), "kept": kept}
+    text = (_("{date} opened from {file}: {stations} stations, {officers} officers, {requests} requests of the "
+              "scenario") if created else
+            _("{date} updated from {file}: {stations} stations, {officers} officers, {requests} requests of the "
+              "scenario"))
+    say(text.format(**facts) + (_(", {kept} bookings and requests of the platform kept").format(**facts) if kept else ""))
 
 
 @db.command("load")
@@ -68,9 +72,9 @@ def db_export(
     with exits():
         refuse_overwrite(out_file, force)
         scenario = export_files(settings.database, day.date(), out_file, plan_dir, force)
-    say(f"wrote {out_file}: {len(scenario.requests)} requests, "
-        f"{sum(1 for r in scenario.requests if r.locked is not None)} of them confirmed"
-        + (f"; and the plan folder {plan_dir}" if plan_dir is not None else ""))
+    say(_("wrote {file}: {requests} requests, {confirmed} of them confirmed").format(
+        file=out_file, requests=len(scenario.requests), confirmed=sum(1 for r in scenario.requests if r.locked is not None))
+        + (_("; and the plan folder {folder}").format(folder=plan_dir) if plan_dir is not None else ""))
 
 
 @db.command("purge")
@@ -85,7 +89,8 @@ def db_purge(
     today = datetime.now(ZoneInfo("Europe/Paris")).date()
     with exits(), writing(settings.database) as session:
         gone = purge_days(session, keep, today)
-    say(f"purged {len(gone)} day(s) before {today.isoformat()} minus {keep} days"
+    say(ngettext("purged {n} day before {today} minus {keep} days", "purged {n} days before {today} minus {keep} days",
+                 len(gone)).format(n=len(gone), today=today.isoformat(), keep=keep)
         + (": " + ", ".join(d.isoformat() for d in gone) if gone else ""))
 
 
@@ -104,7 +109,8 @@ def serve(
         _load(scenario, settings)
     with exits():
         application = create_app(settings)
-    say(f"remise serves {settings.database} on http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops it")
+    say(_("remise serves {database} on http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops it").format(
+        database=settings.database, host=host, port=port))
     if workers == 1:
         uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
     else:

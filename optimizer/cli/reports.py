@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from ..core.i18n import _, ngettext
 from ..planfolder.folder import REPORT, NotAPlanFolder
 from ..report.comparison import Candidate, default_comparison_folder, unique_names
 from ..report.workload import write_report
@@ -21,7 +22,7 @@ from .common import (
     DialectOption,
     Lang,
     LangOption,
-    err,
+    activity,
     exits,
     load,
     out,
@@ -44,12 +45,15 @@ def report(
     try:
         problems = write_report(plan_dir, lang.value)
     except NotAPlanFolder as exc:
-        warn(f"Cannot write the report: {exc}")
+        warn(_("Cannot write the report: {why}").format(why=exc))
         raise typer.Exit(code=2)
     if problems:
-        warn(f"{plan_dir} fails the checker ({len(problems)} problem(s), e.g. {problems[0]}); the report says so at "
-             "the top. `remise check` lists them all.")
-    say(f"Report written to {plan_dir / REPORT}")
+        warn(ngettext("{folder} fails the checker ({n} problem: {first}); the report says so at the top. "
+                      "`remise check` lists them all.",
+                      "{folder} fails the checker ({n} problems, e.g. {first}); the report says so at the top. "
+                      "`remise check` lists them all.", len(problems)).format(
+            folder=plan_dir, n=len(problems), first=problems[0]))
+    say(_("Report written to {file}").format(file=plan_dir / REPORT))
 
 
 @app.command()
@@ -70,7 +74,7 @@ def compare(
     """Put staffing choices side by side: the same figures for each scenario, and what changes."""
     speak(lang, csv_dialect)
     if len(inputs) < 2:
-        err.print("compare needs at least two scenarios or plan folders.", highlight=False)
+        warn(_("compare needs at least two scenarios or plan folders."))
         raise typer.Exit(code=2)
     candidates: list[Candidate] = []
     for path in inputs:
@@ -78,19 +82,19 @@ def compare(
             with exits():
                 candidates.append(existing_plan(path))
         elif path.exists():
-            loaded, _ = load(path)
+            loaded, _origins = load(path)
             candidates.append(Candidate(name="", source=path, scenario=loaded))
         else:
-            err.print(f"{path} does not exist (expected a scenario YAML file or a plan folder).", highlight=False)
+            warn(_("{path} does not exist (expected a scenario YAML file or a plan folder).").format(path=path))
             raise typer.Exit(code=2)
     unique_names(candidates)
     target = out_dir or default_comparison_folder(candidates, output_root())
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     with exits():
         refuse_existing(target, force)
-        with err.status("planning…") as status:
+        with activity(_("planning…")) as doing:
             said = compare_run(candidates, target, force, options, lang.value,
-                               stage=lambda name: status.update(f"planning {name}…"))
+                               stage=lambda name: doing.stage(_("planning {name}…").format(name=name)))
     for line in said:
         out.print(line, highlight=False)
-    say(f"Comparison written to {target}")
+    say(_("Comparison written to {folder}").format(folder=target))

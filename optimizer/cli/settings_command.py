@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
+from ..core.i18n import _
 from .common import PlainTable, exits, out
 from .config import CONFIG_FILE, PYPROJECT, settings
 
@@ -16,10 +17,12 @@ def show_config() -> None:
     """Show the defaults in force in this folder (remise.toml, pyproject.toml \\[tool.remise], REMISE_*) and where each comes from."""
     with exits():
         found = settings()
-    table = PlainTable(title=escape(f"Settings (strongest first: option, environment, {CONFIG_FILE}, "
-                             f"{PYPROJECT} [tool.remise], default)"), title_justify="left")
-    for column in ("setting", "value", "from", "variable", "meaning"):
+    table = PlainTable(title=escape(_("Settings (strongest first: option, environment, {config}, {pyproject} "
+                                      "[tool.remise], default)").format(config=CONFIG_FILE, pyproject=PYPROJECT)),
+                       title_justify="left")
+    for column in (_("setting"), _("value"), _("from"), _("variable"), _("meaning")):
         table.add_column(column)
     for setting in found.values():
-        table.add_row(setting.key.name, str(setting.value), setting.source, setting.key.env, setting.key.meaning)
+        source = _("default") if setting.source == "default" else setting.source
+        table.add_row(setting.key.name, str(setting.value), source, setting.key.env, _(setting.key.meaning))
     out.print(table)

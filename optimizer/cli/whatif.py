@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.markup import escape
 
+from ..core.i18n import _, integer
 from ..core.problems import printable
 from ..core.sentences import detail, reason_label
 from ..core.times import format_time
@@ -28,7 +30,7 @@ from .common import (
     Lang,
     LangOption,
     PlainTable,
-    err,
+    activity,
     exits,
     load,
     out,
@@ -58,7 +60,7 @@ def replan(
 ) -> None:
     """Re-plan a changed day, moving the fewest published appointments; writes changes.csv."""
     speak(lang, csv_dialect)
-    loaded, _ = load(scenario)
+    loaded, _origins = load(scenario)
     target = out_dir or default_folder(loaded, "replan")
     with exits():
         previous = read_previous(previous_dir)
@@ -80,7 +82,7 @@ def offer(
 ) -> None:
     """Options for one new request beside the current plan, best first."""
     speak(lang)
-    loaded, _ = load(scenario)
+    loaded, _origins = load(scenario)
     with exits():
         request = load_request(request_file, loaded)
         run = offer_run(loaded, plan_dir, request, top)
@@ -101,10 +103,10 @@ def offer(
         }))
         return
     if not found.options:
-        say(f"No option for {request.id}: {reason}")
+        say(_("No option for {request}: {reason}").format(request=request.id, reason=reason))
         return
-    table = PlainTable(title=escape(printable(f"Options for {request.id}")), title_justify="left")
-    for column in ("#", "station", "start", "end", "place", "officer"):
+    table = PlainTable(title=escape(printable(_("Options for {request}").format(request=request.id))), title_justify="left")
+    for column in ("#", _("station"), _("start"), _("end"), _("place"), _("officer")):
         table.add_column(column)
     for number, o in enumerate(found.options, start=1):
         table.add_row(str(number), o.station, format_time(o.start), format_time(o.end), o.place, o.officer)
@@ -130,7 +132,7 @@ def sweep(
 ) -> None:
     """How many officers, per station, keep the share of requests served at the target."""
     speak(lang, csv_dialect)
-    loaded, _ = load(scenario)
+    loaded, _origins = load(scenario)
     ranges, problems = parse_ranges(officers, loaded)
     if problems:
         for problem in problems:
@@ -142,11 +144,20 @@ def sweep(
         use_cluster(cluster)
     count = len(variants(loaded, ranges)[1])
     if count > MAX_VARIANTS:
-        warn(f"--officers: {count} rosters to plan, more than {MAX_VARIANTS}; narrow the ranges.")
+        warn(_("--officers: {count} rosters to plan, more than {most}; narrow the ranges.").format(
+            count=count, most=MAX_VARIANTS))
         raise typer.Exit(code=2)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    with err.status("sweeping rosters…"), exits():
-        result = sweep_run(loaded, ranges, target, options, target_dir, force, processes, cluster, all_levels)
+    started = time.monotonic()
+    with activity(_("sweeping rosters…")) as doing, exits():
+        def counted(finished: int, total: int) -> None:
+            # The rosters left at the pace of those done: an estimate, said as one.
+            left = (time.monotonic() - started) / finished * (total - finished) if finished else 0.0
+            doing.stage(_("roster {finished} of {total} planned, about {seconds} s left").format(
+                finished=finished, total=total, seconds=integer(left)))
+
+        result = sweep_run(loaded, ranges, target, options, target_dir, force, processes, cluster, all_levels,
+                           counted)
     for sentence in answers(result):
         say(sentence)
-    say(f"Sweep written to {target_dir}")
+    say(_("Sweep written to {folder}").format(folder=target_dir))

@@ -35,6 +35,8 @@ BOUND_LABELS = {
     BoundBy.PLANNABLE: N_("every plannable request served"),
 }
 
+PLACE_WORDS = {"room": N_("room"), "bay": N_("bay")}
+
 BLOCKER_LABELS = {
     Blocker.PLACE: N_("places full"),
     Blocker.CAP: N_("officers at cap"),

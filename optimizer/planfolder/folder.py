@@ -102,7 +102,13 @@ class NotAPlanFolder(Exception):
 
 def input_hash(scenario: Scenario) -> str:
     """Hash of the validated scenario, so equal inputs in any layout hash the same."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    data = scenario.model_dump(mode="json")
+    # Optional fields added to the format later are left out when absent, so that the folders
+    # written before them keep their hash (and pass `remise check`).
+    for category in data["policy"]["categories"].values():
+        if category.get("label") is None:
+            category.pop("label", None)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -11,13 +11,14 @@ import io
 import re
 
 import matplotlib
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from ..core.i18n import _, integer, percent, pgettext
 from ..core.times import format_time
 from ..planfolder.folder import PlanFolder
+from ..planfolder.metrics import OfficerLoad
 from ..scenario.schema import Scenario
 
 WIDTH = 10.5  # inches: 756 pt, shown at the page's width on a laptop screen
@@ -34,16 +35,23 @@ CHART_STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titlesize": 10,
-    "svg.fonttype": "path",  # glyphs drawn as paths: the SVG looks the same without any font installed
+    # Words stay text: readable when small, found by the browser's search, read by screen
+    # readers; the page's CSS names fonts with DejaVu Sans's metrics where it is missing.
+    "svg.fonttype": "none",
     "text.parse_math": False,  # labels are ids and names: '$x$' is text, never TeX
     "text.usetex": False,
 }
 
 
-def svg(fig: Figure, name: str) -> Markup:
-    """The figure as an inline <svg> element, with ids made unique to this chart."""
+_LONG_DECIMAL = re.compile(r"(\d\.\d)\d+")
+
+
+def svg(fig: Figure, name: str, title: str = "") -> Markup:
+    """The figure as an inline <svg> element, with ids made unique to this chart, coordinates
+    to a tenth of a point (a tenth is below what a screen shows; the file is a third smaller),
+    and `title` as its accessible name."""
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": name, "text.parse_math": False}):
+    with matplotlib.rc_context({**CHART_STYLE, "svg.hashsalt": name}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     text = text[text.index("<svg"):]
@@ -52,7 +60,12 @@ def svg(fig: Figure, name: str) -> Markup:
     text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
     text = re.sub(r'url\(#([^)]+)\)', rf'url(#{prefix}-\1)', text)
     text = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}-\1"', text)
+    text = _LONG_DECIMAL.sub(r"\1", text)
+    text = re.sub(r"\n +", "\n", text)  # matplotlib's indentation: a tenth of the bytes
     text = text.replace("<svg ", f'<svg class="chart" data-chart="{prefix}" role="img" ', 1)
+    if title:
+        head = text.index(">", text.index("<svg")) + 1
+        text = text[:head] + f"<title>{escape(title)}</title>" + text[head:]
     return Markup(text)
 
 
@@ -145,19 +158,21 @@ def station_timeline(folder: PlanFolder, station_id: str) -> Markup:
             ax.barh(y, width, left=h.start, height=0.78, color=colour, edgecolor="white", linewidth=0.5)
             if turnover:
                 ax.barh(y, turnover, left=h.end, height=0.78, color=colour, alpha=0.28, linewidth=0)
-            label = str(h.category)
+            label = scenario.policy.label(h.category)
             if len(label) * 4.6 + 3 <= width * pt_per_minute:
                 ax.text(h.start + width / 2, y, label, ha="center", va="center", fontsize=7.5, color=_ink(colour))
             else:
                 size = 7.2 if len(label) <= 8 else 6.5
                 ax.text(h.start + width / 2, y, label, ha="center", va="center", fontsize=size,
                         rotation=90, color=_ink(colour))
-    return svg(fig, f"station-{station_id}")
+    return svg(fig, f"station-{station_id}", _("Handovers at {station}, place by place").format(station=station_id))
 
 
-def officer_timeline(folder: PlanFolder) -> Markup:
+def officer_timeline(folder: PlanFolder, officers: list[OfficerLoad]) -> Markup:
     """One row per officer: the shift as a light bar, each supervised handover as a dark bar on it."""
-    officers = folder.officers
+    supervised: dict[str, list] = {}
+    for h in folder.plan.handovers:
+        supervised.setdefault(h.officer, []).append(h)
     n = max(1, len(officers))
     fig = new_figure(0.7 + 0.36 * n)
     first = _floor_hour(min(o.shift_start for o in officers)) if officers else 480
@@ -170,17 +185,16 @@ def officer_timeline(folder: PlanFolder) -> Markup:
         ax.tick_params(axis="y", length=0)
         for y, o in enumerate(officers):
             ax.barh(y, o.shift_end - o.shift_start, left=o.shift_start, height=0.7, color=SHIFT_GREY)
-            for h in (h for h in folder.plan.handovers if h.officer == o.officer):
+            for h in supervised.get(o.officer, []):
                 ax.barh(y, h.end - h.start, left=h.start, height=0.5, color=SUPERVISION,
                         edgecolor="white", linewidth=0.4)
             ax.text(1.01, y, _("{n} min").format(n=integer(o.supervised_minutes)) + f" · {percent(o.share_of_shift)}",
                     transform=ax.get_yaxis_transform(), va="center", fontsize=8.5)
-    return svg(fig, "officers-timeline")
+    return svg(fig, "officers-timeline", _("Supervision during the shift, officer by officer"))
 
 
-def officer_caps(folder: PlanFolder) -> Markup:
+def officer_caps(officers: list[OfficerLoad]) -> Markup:
     """Supervised minutes per officer as bars, each officer's cap as a black mark."""
-    officers = folder.officers
     n = max(1, len(officers))
     fig = new_figure(0.75 + 0.3 * n)
     with matplotlib.rc_context(CHART_STYLE):
@@ -199,7 +213,7 @@ def officer_caps(folder: PlanFolder) -> Markup:
             ax.plot([o.cap, o.cap], [y - 0.42, y + 0.42], color="#111111", linewidth=2.2, solid_capstyle="butt")
             ax.text(1.01, y, f"{integer(o.supervised_minutes)} / " + _("{n} min").format(n=integer(o.cap)),
                     transform=ax.get_yaxis_transform(), va="center", fontsize=8.5)
-    return svg(fig, "officers-caps")
+    return svg(fig, "officers-caps", _("Supervised minutes against the cap"))
 
 
 def utilisation_chart(folder: PlanFolder) -> Markup:
@@ -224,4 +238,4 @@ def utilisation_chart(folder: PlanFolder) -> Markup:
                 text = percent(value) if value is not None else pgettext("place", "none")
                 ax.text(shown + 1, y + offset, text, va="center", fontsize=8)
         ax.legend(loc="lower left", frameon=False, ncols=2, bbox_to_anchor=(0.0, 1.0), fontsize=9)
-    return svg(fig, "utilisation")
+    return svg(fig, "utilisation", _("Room and bay utilisation"))

@@ -22,6 +22,13 @@ from . import charts
 from .pages import render, write_page
 
 PROBLEMS_SHOWN = 10  # of a folder that fails the checker; `remise check` lists them all
+# A day at scale stays a page a person can scan (and under 1 MB for 1,000 requests): above
+# these, the officers' charts show the busiest, the long tables are folded or cut, and the
+# full lists stay in the CSV files.
+OFFICERS_CHARTED = 30
+STATIONS_UNFOLDED = 6
+UNSERVED_LISTED = 100
+HANDOVERS_LISTED = 300
 
 
 def summary_levels(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -64,12 +71,35 @@ def _max_share(officers: list[OfficerLoad]) -> tuple[float, list[str]]:
     return top, [o.officer for o in officers if o.share_of_shift == top]
 
 
+def busiest(officers: list[OfficerLoad], count: int = OFFICERS_CHARTED) -> list[OfficerLoad]:
+    """The `count` officers with the largest share of their shift, in the folder's order."""
+    if len(officers) <= count:
+        return officers
+    kept = {o.officer for o in sorted(officers, key=lambda o: (-o.share_of_shift, o.officer))[:count]}
+    return [o for o in officers if o.officer in kept]
+
+
+def officers_by_station(folder: PlanFolder) -> list[dict[str, Any]]:
+    """Per station: officers rostered and mobilised, minutes supervised, the largest share."""
+    rows: dict[str, dict[str, Any]] = {}
+    for o in folder.officers:
+        row = rows.setdefault(o.station, {"station": o.station, "officers": 0, "mobilised": 0, "minutes": 0,
+                                          "at_cap": 0, "top_share": 0.0})
+        row["officers"] += 1
+        row["mobilised"] += 1 if o.handovers else 0
+        row["minutes"] += o.supervised_minutes
+        row["at_cap"] += 1 if o.supervised_minutes >= o.cap else 0
+        row["top_share"] = max(row["top_share"], o.share_of_shift)
+    return list(rows.values())
+
+
 def report_context(folder: PlanFolder) -> dict[str, Any]:
     """Everything the template shows, in the current language, with the raw value beside each key number."""
     scenario, summary = folder.scenario, folder.summary
     counts = summary["counts"]
     requests, served = int(counts["requests"]), int(counts["served"])
     top_share, top_officers = _max_share(folder.officers)
+    charted = busiest(folder.officers)
     stations = []
     for s in folder.stations:
         station = scenario.station_by_id.get(s.station)
@@ -77,12 +107,12 @@ def report_context(folder: PlanFolder) -> dict[str, Any]:
         stations.append({"id": s.station, "title": title, "row": s,
                          "timeline": charts.station_timeline(folder, s.station) if station is not None else None})
     unserved = []
-    for u in sorted(folder.plan.unserved, key=lambda u: (u.reason, u.request_id)):
+    for u in sorted(folder.plan.unserved, key=lambda u: (u.reason, u.request_id))[:UNSERVED_LISTED]:
         request = scenario.request_by_id.get(u.request_id)
         unserved.append({
             "id": u.request_id, "reason_code": u.reason, "reason": reason_label(u.reason),
             "detail": "\n".join(sentence(f) for f in u.findings),
-            "category": request.category if request else "",
+            "category": scenario.policy.label(request.category) if request else "",
             "stations": ", ".join(request.stations) if request else "",
             "windows": ", ".join(format_range(w) for w in request.windows) if request else "",
         })
@@ -107,14 +137,20 @@ def report_context(folder: PlanFolder) -> dict[str, Any]:
         "top_share": top_share,
         "top_officers": top_officers,
         "officers": folder.officers,
+        "officers_by_station": officers_by_station(folder) if len(folder.officers) > OFFICERS_CHARTED else [],
+        "charted_officers": len(charted),
         "stations": stations,
+        "fold_stations": len(stations) > STATIONS_UNFOLDED,
         "unserved": unserved,
+        "unserved_count": len(folder.plan.unserved),
         "levels": levels,
-        "plan": folder.plan.handovers,
+        "plan": folder.plan.handovers if len(folder.plan.handovers) <= HANDOVERS_LISTED else [],
+        "plan_count": len(folder.plan.handovers),
+        "category_label": scenario.policy.label,
         "turnover": scenario.policy.turnover_minutes,
         "charts": {
-            "officer_timeline": charts.officer_timeline(folder),
-            "officer_caps": charts.officer_caps(folder),
+            "officer_timeline": charts.officer_timeline(folder, charted),
+            "officer_caps": charts.officer_caps(charted),
             "utilisation": charts.utilisation_chart(folder),
         },
         "run": {

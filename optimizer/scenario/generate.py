@@ -77,6 +77,13 @@ FORBIDDEN: dict[str, tuple[str, float]] = {  # category -> (charter's reason, sh
     "washing_machine": ("gros volumes", 0.25),
     "fridge": ("gros volumes", 0.25),
 }
+# How people read each category in the pages (the policy's optional `label`).
+LABELS = {
+    "phone": "Téléphone", "console": "Console de jeux", "laptop": "Ordinateur portable", "watch": "Montre",
+    "jewellery": "Bijoux", "tablet": "Tablette", "camera": "Appareil photo", "headphones": "Casque audio",
+    "handbag": "Sac à main", "scooter": "Scooter", "car": "Voiture", "knife": "Couteau", "weapon": "Arme",
+    "washing_machine": "Lave-linge", "fridge": "Réfrigérateur",
+}
 
 # -- stations and roster --------------------------------------------------------
 STATION_HOURS = [
@@ -317,9 +324,9 @@ def _requests(rng: random.Random, placed: list[_Station], count: int, day: date)
 def _policy() -> dict[str, Any]:
     categories: dict[str, Any] = {}
     for name, (place, (_, mode, _), skill) in RUNNABLE.items():
-        categories[name] = {"place": place, "minutes": mode, **({"skill": skill} if skill else {})}
+        categories[name] = {"place": place, "minutes": mode, **({"skill": skill} if skill else {}), "label": LABELS[name]}
     for name, (reason, _) in FORBIDDEN.items():
-        categories[name] = {"forbidden": reason}
+        categories[name] = {"forbidden": reason, "label": LABELS[name]}
     return {
         "slot_minutes": 5,
         "turnover_minutes": 5,

@@ -132,6 +132,8 @@ class Category(Strict):
     minutes: Minutes | None = None
     skill: Id | None = None
     forbidden: Text | None = None
+    # How people read the category in pages and tables ("Lave-linge"); the id where absent.
+    label: Text | None = None
 
     @model_validator(mode="after")
     def _forbidden_or_runnable(self) -> Category:
@@ -160,6 +162,11 @@ class Policy(Strict):
         if len(set(value)) != len(value):
             raise ValueError("objective levels must be distinct")
         return value
+
+    def label(self, category: str) -> str:
+        """The category as people read it: its `label`, or its id."""
+        found = self.categories.get(category)
+        return found.label if found is not None and found.label else category
 
 
 def _place_list(value):

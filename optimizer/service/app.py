@@ -108,7 +108,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> JSONResponse:
         with language(_lang(request)):
-            message = f"{reason_label(exc.reason)}{_(': ')}{detail(exc.findings)}"
+            message = reason_label(exc.reason) + _(": ") + detail(exc.findings)
             return JSONResponse(_invalid(exc.field, message, str(exc.reason)), status_code=422)
 
     @app.exception_handler(Invalid)

@@ -8,6 +8,7 @@ before, so the day never serves less than greedy.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from concurrent.futures import Executor
@@ -24,7 +25,7 @@ from .bound import Bounding, tighten
 from .greedy import best_greedy
 from .groups import solve_part, station_blocks
 from .parallel import gather
-from .result import LevelResult, SolveOptions, SolveResult, Status
+from .result import LevelResult, Progress, SolveOptions, SolveResult, Status
 from .stop import stopped
 
 BLOCK_REQUESTS = 60  # requests per block: a pilot-sized model, which CP-SAT settles in seconds
@@ -181,7 +182,8 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
 
 
 def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, block_size: int = 2000,
-                    processes: int = 2, rounds: int | None = None, screening: Screening | None = None) -> SolveResult:
+                    processes: int = 2, rounds: int | None = None, screening: Screening | None = None,
+                    progress: Progress | None = None) -> SolveResult:
     """A day too large for one model: rounds of blocks re-planned around the plan so far.
 
     The first round starts from the best greedy plan; each later round cuts the
@@ -234,6 +236,10 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
         )
         gains[kind].append(_served(scenario, current) - before)
         results.extend(round_results)
+        if progress is not None:  # after each round: the day's best so far, and its bound if known yet
+            bound = bounding.best(wait=0.0)
+            progress(Level.SERVED, _served(scenario, current), math.nan if bound is None else bound.value,
+                     time.monotonic() - started)
         if stopped() is not None:
             break  # the plan of the last whole round stands
     values = plan_levels(scenario, current)

@@ -37,7 +37,7 @@ def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, b
         # The rounds compute the day's LP bound while they search, and tighten with it.
         # The time of each block follows from the deadline and the lanes the pool really has.
         return solve_in_blocks(scenario, options, pool, block_size=BLOCK_REQUESTS,
-                               processes=getattr(pool, "lanes", processes), screening=screening)
+                               processes=getattr(pool, "lanes", processes), screening=screening, progress=progress)
     reserve = min(BOUND_SHARE * options.time_limit, BOUND_SECONDS_PER_REQUEST * len(screening.options))
     searched = replace(options, time_limit=options.time_limit - reserve)
     if pool is not None and len(components(scenario)) > 1:

@@ -18,7 +18,7 @@ import sys
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .stop import ignore_interrupts, stopped
 
@@ -153,15 +153,19 @@ def _dask_wait(futures: list, timeout: float) -> bool:
     return any(not f.done() for f in futures)
 
 
-def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | None = None) -> list:
+def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | None = None,
+           counted: Callable[[int, int], None] | None = None) -> list:
     """The results of `futures`, in order. If a signal asks to stop meanwhile, or the work is
     still out LATE_SECONDS after `deadline` (time.monotonic(); a worker or the cluster died),
     what is still running is ended and its results are None: the caller keeps its plan so far
-    for them. Every wait is bounded."""
+    for them. Every wait is bounded. `counted(finished, total)` hears each change of the count."""
     pending = list(futures)
     given_up = False
     while pending:
+        before = len(pending)
         pending = pool.unfinished(pending, poll)
+        if counted is not None and len(pending) != before:
+            counted(len(futures) - len(pending), len(futures))
         late = deadline is not None and time.monotonic() > deadline + LATE_SECONDS
         if pending and (stopped() is not None or late):
             pool.stop(pending)

@@ -13,6 +13,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from itertools import product
+from typing import Callable
 
 from ..core.codes import Level
 from ..core.problems import Problem
@@ -157,7 +158,8 @@ class Sweep:
 
 
 def run_sweep(scenario: Scenario, ranges: dict[str, range], target: float, options: SolveOptions, pool,
-              all_levels: bool = False) -> Sweep:
+              all_levels: bool = False, counted: Callable[[int, int], None] | None = None) -> Sweep:
+    """Every roster planned on `pool`; `counted(finished, total)` hears each one that ends."""
     groups, todo = variants(scenario, ranges)
     parts = [part_of(scenario, group) for group in groups]
     servable = [len(screen(part).options) for part in parts]
@@ -166,4 +168,5 @@ def run_sweep(scenario: Scenario, ranges: dict[str, range], target: float, optio
     # Every variant has its time limit; lanes run them side by side, with room for a slow start.
     lanes = max(1, getattr(pool, "lanes", 1))
     deadline = time.monotonic() + (len(todo) / lanes + 1) * (options.time_limit + 30)
-    return Sweep(groups, ranges, [o for o in gather(pool, futures, deadline=deadline) if o is not None], target)
+    outcomes = gather(pool, futures, deadline=deadline, counted=counted)
+    return Sweep(groups, ranges, [o for o in outcomes if o is not None], target)
