@@ -47,6 +47,23 @@ class CsvDialect(str, Enum):
     excel_fr = "excel-fr"
 
 
+def TimeLimitOption(default: float, help: str):  # noqa: N802 - reads as the typer.Option it returns
+    return typer.Option(default, "--time-limit", min=0.1, max=MAX_SECONDS, help=help)
+
+
+def WorkersOption(help: str = "CP-SAT workers."):  # noqa: N802
+    return typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help=help)
+
+
+def ProcessesOption(help: str):  # noqa: N802
+    return typer.Option(2, "--processes", min=1, max=MAX_WORKERS, help=help)
+
+
+def ExplainTimeOption():  # noqa: N802
+    return typer.Option(30.0, "--explain-time", min=0.0, max=MAX_SECONDS, help="Seconds for the explanations' bounded solves.")
+
+
+SeedOption = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed.")
 LangOption = typer.Option(Lang.fr, "--lang", help="Language of what remise prints and writes for people: fr (default) or en.")
 DialectOption = typer.Option(CsvDialect.csv, "--csv-dialect", help="CSV files written: csv (comma, decimal point) or excel-fr (semicolon, decimal comma, BOM: French Excel).")
 _output_root = Path("reports")

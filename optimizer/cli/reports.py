@@ -14,23 +14,8 @@ from ..report.workload import write_report
 from ..runs import compare as compare_run
 from ..runs import existing_plan, refuse_existing
 from ..solvers.result import SolveOptions
-from .common import (
-    MAX_SECONDS,
-    MAX_SEED,
-    MAX_WORKERS,
-    CsvDialect,
-    DialectOption,
-    Lang,
-    LangOption,
-    activity,
-    exits,
-    load,
-    out,
-    output_root,
-    say,
-    speak,
-    warn,
-)
+from . import common
+from .common import CsvDialect, Lang
 
 app = typer.Typer()
 
@@ -38,22 +23,22 @@ app = typer.Typer()
 @app.command()
 def report(
     plan_dir: Path = typer.Argument(..., help="Plan folder written by `remise plan` or `remise compare`."),
-    lang: Lang = LangOption,
+    lang: Lang = common.LangOption,
 ) -> None:
     """Re-render report.html in a plan folder from its files, without solving."""
-    speak(lang)
+    common.speak(lang)
     try:
         problems = write_report(plan_dir, lang.value)
     except NotAPlanFolder as exc:
-        warn(_("Cannot write the report: {why}").format(why=exc))
+        common.warn(_("Cannot write the report: {why}").format(why=exc))
         raise typer.Exit(code=2)
     if problems:
-        warn(ngettext("{folder} fails the checker ({n} problem: {first}); the report says so at the top. "
+        common.warn(ngettext("{folder} fails the checker ({n} problem: {first}); the report says so at the top. "
                       "`remise check` lists them all.",
                       "{folder} fails the checker ({n} problems, e.g. {first}); the report says so at the top. "
                       "`remise check` lists them all.", len(problems)).format(
             folder=plan_dir, n=len(problems), first=problems[0]))
-    say(_("Report written to {file}").format(file=plan_dir / REPORT))
+    common.say(_("Report written to {file}").format(file=plan_dir / REPORT))
 
 
 @app.command()
@@ -63,38 +48,38 @@ def compare(
         show_default=False,
     ),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Comparison folder (default: reports/compare-<first>-vs-<second>/)."),
-    lang: Lang = LangOption,
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds for each scenario to plan."),
-    workers: int = typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help="CP-SAT workers."),
-    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed."),
+    lang: Lang = common.LangOption,
+    time_limit: float = common.TimeLimitOption(60.0, "Seconds for each scenario to plan."),
+    workers: int = common.WorkersOption(),
+    seed: int = common.SeedOption,
     deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same plans for the same seed and workers)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing comparison folder."),
-    csv_dialect: CsvDialect = DialectOption,
+    csv_dialect: CsvDialect = common.DialectOption,
 ) -> None:
     """Put staffing choices side by side: the same figures for each scenario, and what changes."""
-    speak(lang, csv_dialect)
+    common.speak(lang, csv_dialect)
     if len(inputs) < 2:
-        warn(_("compare needs at least two scenarios or plan folders."))
+        common.warn(_("compare needs at least two scenarios or plan folders."))
         raise typer.Exit(code=2)
     candidates: list[Candidate] = []
     for path in inputs:
         if path.is_dir():
-            with exits():
+            with common.exits():
                 candidates.append(existing_plan(path))
         elif path.exists():
-            loaded, _origins = load(path)
+            loaded, _origins = common.load(path)
             candidates.append(Candidate(name="", source=path, scenario=loaded))
         else:
-            warn(_("{path} does not exist (expected a scenario YAML file or a plan folder).").format(path=path))
+            common.warn(_("{path} does not exist (expected a scenario YAML file or a plan folder).").format(path=path))
             raise typer.Exit(code=2)
     unique_names(candidates)
-    target = out_dir or default_comparison_folder(candidates, output_root())
+    target = out_dir or default_comparison_folder(candidates, common.output_root())
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    with exits():
+    with common.exits():
         refuse_existing(target, force)
-        with activity(_("planning…")) as doing:
+        with common.activity(_("planning…")) as doing:
             said = compare_run(candidates, target, force, options, lang.value,
                                stage=lambda name: doing.stage(_("planning {name}…").format(name=name)))
     for line in said:
-        out.print(line, highlight=False)
-    say(_("Comparison written to {folder}").format(folder=target))
+        common.out.print(line, highlight=False)
+    common.say(_("Comparison written to {folder}").format(folder=target))
