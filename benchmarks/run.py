@@ -379,7 +379,7 @@ def report(results: Path, out: Path, since: str | None = None) -> None:
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
-    for name in ("scaleout", "booking"):  # written by scaleout.py and booking.py, kept between their markers
+    for name in ("scaleout", "booking", "report_layout"):  # written by scaleout.py, booking.py and by hand
         section = HERE / f"{name}.md"
         if section.exists():
             lines += [f"<!-- {name} -->", section.read_text(encoding="utf-8").rstrip(), f"<!-- /{name} -->", ""]
