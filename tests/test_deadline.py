@@ -39,7 +39,7 @@ def test_a_signal_stops_the_search_and_the_best_plan_is_written(tmp_path, signum
     assert process.returncode == 128 + signum, errors.decode()
     assert time.monotonic() - started < 60  # the search stopped, it did not run its 120 s
     assert b"Traceback" not in errors
-    assert f"Interrupted by {signum.name}".encode() in errors
+    assert f"Interrompu par {signum.name}".encode() in errors  # French by default
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "interrupted" and summary["interrupted"] == signum.name
     checked = CliRunner().invoke(app, ["check", str(day), str(out)])
