@@ -1,6 +1,6 @@
 """Thin entry point: `python cli.py ...` from a checkout, same as `remise ...`."""
 
-from optimizer.cli import app
+from optimizer.entry import main
 
 if __name__ == "__main__":
-    app()
+    main()

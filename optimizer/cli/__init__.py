@@ -60,8 +60,4 @@ def remise_version() -> str:
         return "(not installed)"
 
 
-def main() -> None:
-    app()
-
-
-__all__ = ["app", "main"]
+__all__ = ["app"]
