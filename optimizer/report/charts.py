@@ -151,13 +151,22 @@ def station_timeline(folder: PlanFolder, station_id: str) -> Markup:
         turnover = scenario.policy.turnover_minutes
         pt_per_minute = fig.get_figwidth() * 0.85 * 72 / (last - first)
         row_of = {place: y for y, (place, _kind) in enumerate(rows)}
+        # One collection of bars per row (and one of turnovers): a bar artist per handover
+        # took a second per station on a 1,000-request day.
+        bars: dict[int, list] = {}
+        for h in handovers:
+            bars.setdefault(row_of[h.place], []).append(h)
+        for y, placed in bars.items():
+            colours_of = [colours.get(h.category, "#888888") for h in placed]
+            ax.broken_barh([(h.start, h.end - h.start) for h in placed], (y - 0.39, 0.78), facecolors=colours_of,
+                           edgecolors="white", linewidth=0.5)
+            if turnover:
+                ax.broken_barh([(h.end, turnover) for h in placed], (y - 0.39, 0.78), facecolors=colours_of,
+                               alpha=0.28, linewidth=0)
         for h in handovers:
             y = row_of[h.place]
             colour = colours.get(h.category, "#888888")
             width = h.end - h.start
-            ax.barh(y, width, left=h.start, height=0.78, color=colour, edgecolor="white", linewidth=0.5)
-            if turnover:
-                ax.barh(y, turnover, left=h.end, height=0.78, color=colour, alpha=0.28, linewidth=0)
             label = scenario.policy.label(h.category)
             if len(label) * 4.6 + 3 <= width * pt_per_minute:
                 ax.text(h.start + width / 2, y, label, ha="center", va="center", fontsize=7.5, color=_ink(colour))
@@ -184,10 +193,9 @@ def officer_timeline(folder: PlanFolder, officers: list[OfficerLoad]) -> Markup:
         ax.set_yticks(range(len(officers)), [f"{o.officer} · {o.station}" for o in officers])
         ax.tick_params(axis="y", length=0)
         for y, o in enumerate(officers):
-            ax.barh(y, o.shift_end - o.shift_start, left=o.shift_start, height=0.7, color=SHIFT_GREY)
-            for h in supervised.get(o.officer, []):
-                ax.barh(y, h.end - h.start, left=h.start, height=0.5, color=SUPERVISION,
-                        edgecolor="white", linewidth=0.4)
+            ax.broken_barh([(o.shift_start, o.shift_end - o.shift_start)], (y - 0.35, 0.7), facecolors=SHIFT_GREY)
+            ax.broken_barh([(h.start, h.end - h.start) for h in supervised.get(o.officer, [])], (y - 0.25, 0.5),
+                           facecolors=SUPERVISION, edgecolors="white", linewidth=0.4)
             ax.text(1.01, y, _("{n} min").format(n=integer(o.supervised_minutes)) + f" · {percent(o.share_of_shift)}",
                     transform=ax.get_yaxis_transform(), va="center", fontsize=8.5)
     return svg(fig, "officers-timeline", _("Supervision during the shift, officer by officer"))

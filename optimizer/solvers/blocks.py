@@ -161,7 +161,9 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
         ids = {r.id for r in requests}
         start = Plan([h for h in current.handovers if h.request_id in ids])
         futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
-    results = gather(pool, futures, deadline=time.monotonic() + seconds)
+    # A deterministic round runs on CP-SAT's deterministic time, which may take longer than
+    # `seconds` of wall clock: giving up on the clock there broke the pool for the next round.
+    results = gather(pool, futures, deadline=None if options.deterministic else time.monotonic() + seconds)
     if stopped() is not None:
         return current, [r for r in results if r is not None]  # a stopped round is not joined
     # A block whose worker was lost keeps its appointments as they are, like an idle block.
