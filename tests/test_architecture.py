@@ -17,7 +17,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "optimizer"
 # Bottom to top: each stage may use the ones before it.
 STAGES = ["core", "scenario", "screening", "plan", "check", "model", "solvers", "planfolder", "whatif",
-          "report", "runs", "service", "cli"]
+          "report", "runs", "service", "cli", "entry"]
 
 
 def stage_of(module: str) -> str:
