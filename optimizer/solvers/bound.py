@@ -39,6 +39,7 @@ from ..scenario.schema import Scenario
 from ..screening import Screening
 from .groups import station_blocks
 from .result import LevelResult, Status
+from .stop import stopped
 
 SPAN_STEP = 120  # minutes between the ends of the spans the station LP's rows cover
 PIECE_REQUESTS = 1200  # requests per piece of the time-indexed LP: about 10 s of HiGHS at paris density
@@ -76,8 +77,8 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
     total, improved = float(shared), False
     for ids in pieces:
         left = time_limit - (time.monotonic() - started)
-        if left < 0.5:
-            return best  # out of time: the whole day's station LP stands
+        if left < 0.5 or stopped() is not None:
+            return best  # out of time, or asked to stop: the whole day's station LP stands
         by_station = _station_lp(scenario, screening, ids, left)
         by_time = _time_indexed_lp(scenario, screening, ids, time_limit - (time.monotonic() - started))
         candidates = [v for v in (by_station, by_time) if v is not None]
@@ -99,8 +100,9 @@ class Bounding:
     def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
         plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
         self._best = Bound(plannable, BoundBy.PLANNABLE)
-        self._thread = threading.Thread(target=self._run, args=(scenario, screening, seconds), name="bound",
-                                        daemon=True)
+        # Not a daemon: a process that ends while HiGHS solves waits for the piece to end
+        # (the loop stops at a signal) instead of aborting in C++ ("terminate called").
+        self._thread = threading.Thread(target=self._run, args=(scenario, screening, seconds), name="bound")
         self._thread.start()
 
     def _run(self, scenario: Scenario, screening: Screening, seconds: float) -> None:
