@@ -20,8 +20,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import STARTED
-from ..core.csvfile import use_dialect
-from ..core.i18n import _, ngettext, use_language
+from ..core.csvfile import CSV, DIALECTS, use_dialect
+from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, ngettext, use_language
 from ..core.problems import InputError, ScenarioError, printable
 from ..runs import PlanRejected
 from ..scenario.loading import load_scenario
@@ -37,14 +37,9 @@ MAX_SEED, MAX_SECONDS, MAX_WORKERS = 2**31 - 1, 24 * 3600, 64
 ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: scenarios/paris-pilot.yaml).", show_default=False)
 
 
-class Lang(str, Enum):
-    fr = "fr"
-    en = "en"
-
-
-class CsvDialect(str, Enum):
-    csv = "csv"
-    excel_fr = "excel-fr"
+# The choices of --lang and --csv-dialect, from the one list of each (i18n, csvfile).
+Lang = Enum("Lang", {code: code for code in LANGUAGES}, type=str)
+CsvDialect = Enum("CsvDialect", {name.replace("-", "_"): name for name in DIALECTS}, type=str)
 
 
 def TimeLimitOption(default: float, help: str):  # noqa: N802 - reads as the typer.Option it returns
@@ -64,8 +59,8 @@ def ExplainTimeOption():  # noqa: N802
 
 
 SeedOption = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed.")
-LangOption = typer.Option(Lang.fr, "--lang", help="Language of what remise prints and writes for people: fr (default) or en.")
-DialectOption = typer.Option(CsvDialect.csv, "--csv-dialect", help="CSV files written: csv (comma, decimal point) or excel-fr (semicolon, decimal comma, BOM: French Excel).")
+LangOption = typer.Option(Lang(DEFAULT_LANGUAGE), "--lang", help="Language of what remise prints and writes for people: fr (default) or en.")
+DialectOption = typer.Option(CsvDialect(CSV.name), "--csv-dialect", help="CSV files written: csv (comma, decimal point) or excel-fr (semicolon, decimal comma, BOM: French Excel).")
 _output_root = Path("reports")
 
 

@@ -12,9 +12,9 @@ import typer
 from rich.markup import escape
 
 from ..core.codes import BoundBy
-from ..core.i18n import N_, _, current, decimal, integer, ngettext, percent
+from ..core.i18n import N_, _, current, decimal, integer, ngettext
 from ..core.problems import printable
-from ..core.sentences import bound_label, level_label, reason_label
+from ..core.sentences import bound_label, level_label, level_status, reason_label
 from ..planfolder.folder import PLAN, UNSERVED, check_folder
 from ..planfolder.folder import default_folder as planfolder_default
 from ..planfolder.metrics import officer_loads
@@ -34,7 +34,7 @@ from ..service.nightly import plan_from_db
 from ..service.queries import day_name
 from ..service.settings import Settings
 from ..solvers.day import BLOCK_LIMIT
-from ..solvers.result import SolveOptions, Status
+from ..solvers.result import SolveOptions
 from ..solvers.stop import Deadline, exit_code, stoppable
 from .common import (
     CsvDialect,
@@ -138,18 +138,12 @@ def print_result(scenario: Scenario, run: PlanRun) -> None:
 
 
 def level_state(level) -> str:
-    """A level's status in words: proven, or its bound and gap, or that no bound is known."""
-    took = _("{seconds} s").format(seconds=decimal(level.seconds, 1))
-    if level.status == Status.OPTIMAL:
-        if level.bound_by in (None, BoundBy.CPSAT):
-            return _("proven optimal, {took}").format(took=took)
-        return _("proven optimal by {method}, {took}").format(method=bound_label(level.bound_by), took=took)
-    if level.status != Status.FEASIBLE:
-        return _("status {status}, {took}").format(status=level.status, took=took)
-    if level.bound is None:
-        return _("not proven optimal, no bound known, {took}").format(took=took)
-    return _("not proven optimal: bound {bound} ({method}), gap {gap}, {took}").format(
-        bound=integer(level.bound), method=bound_label(level.bound_by), gap=percent(level.gap, 1), took=took)
+    """A level's status in words (as the report says it), what proved or bounds it, and its time."""
+    said = [level_status(level.status, level.gap)]
+    if level.bound is not None and level.bound_by not in (None, BoundBy.CPSAT):
+        said.append(_("bound {bound} ({method})").format(bound=integer(level.bound), method=bound_label(level.bound_by)))
+    said.append(_("{seconds} s").format(seconds=decimal(level.seconds, 1)))
+    return ", ".join(said)
 
 
 def plan_and_write(scenario: Scenario, options: SolveOptions, settings: PlanSettings, target: Path, force: bool,

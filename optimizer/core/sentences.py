@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from .codes import BoundBy, Level, Reason
 from .findings import Blocker, Finding, Why
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, ngettext, percent
 from .times import format_range, format_time
 
 REASON_LABELS = {
@@ -60,6 +60,19 @@ def level_label(name: str) -> str:
         return _(LEVEL_LABELS[Level(name)])
     except ValueError:
         return name
+
+
+def level_status(status: str, gap: float | None) -> str:
+    """A level's status in words: optimal, or not proven with its gap or with no bound known."""
+    if status == "optimal":
+        return _("optimal")
+    if status == "feasible":
+        if gap is None:
+            return _("not proven optimal: no bound known")
+        return _("not proven optimal: gap {gap}").format(gap=percent(float(gap), 1))
+    if status == "unknown":
+        return _("no solution at this level: value of the previous plan")
+    return str(status)
 
 
 def bound_label(code: str | None) -> str:

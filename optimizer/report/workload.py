@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..core import sentences
 from ..core.codes import Reason
-from ..core.i18n import _, decimal, integer, language, long_date, percent
+from ..core.i18n import _, decimal, integer, language, long_date
 from ..core.sentences import bound_label, level_label, reason_label, sentence
 from ..core.times import format_range
 from ..planfolder.folder import REPORT, PlanFolder, read_folder
@@ -44,16 +45,8 @@ def summary_levels(summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def level_status(level: dict[str, Any]) -> str:
-    status = level.get("status", "")
-    if status == "optimal":
-        return _("optimal")
-    if status == "feasible":
-        if level.get("gap") is None:
-            return _("not proven optimal: no bound known")
-        return _("not proven optimal: gap {gap}").format(gap=percent(float(level["gap"]), 1))
-    if status == "unknown":
-        return _("no solution at this level: value of the previous plan")
-    return str(status)
+    """A level of summary.json in words."""
+    return sentences.level_status(level.get("status", ""), level.get("gap"))
 
 
 def seconds(value: float) -> str:
