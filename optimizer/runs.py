@@ -42,7 +42,7 @@ from .solvers.groups import components
 from .solvers.parallel import ClusterError, check_cluster, executor
 from .solvers.result import Progress, SolveOptions, SolveResult
 from .solvers.stop import Deadline, stopped
-from .whatif.explain import explain_unserved
+from .whatif.explain import DISPLACEMENT_LARGEST, explain_unserved
 from .whatif.offer import Offers, offers
 from .whatif.replan import replan
 from .whatif.sweep import Sweep, run_sweep
@@ -115,13 +115,14 @@ def _noop(stage: Stage) -> None:
 
 
 # The share of the time limit the explanations may take (at most --explain-time, and about
-# what the requests greedy leaves out need: the pilot explains 7 in under 2 s), and the time
-# kept for checking and writing the folder, report included: measured on the bundled pilot
-# (1.2 s) and on generated days written from a greedy plan (14.1 s for 1,000 requests, 42.6 s
-# for 3,000: 0.014 s a request, mostly the charts and reading the folder back), with a margin.
+# what the requests greedy leaves out need: the pilot explains 7 in under 2 s; larger days get
+# the insertion analysis alone, see whatif/explain.py), and the time kept for checking and
+# writing the folder, report included: measured on the bundled pilot (1.2 s) and on generated
+# days written from a greedy plan (7.1 to 8.2 s for 1,000 requests, 20.8 to 22.8 s for 3,000:
+# 0.0075 s a request, mostly the charts and reading the folder back), with a third more.
 EXPLAIN_SHARE = 0.25
-EXPLAIN_SECONDS, EXPLAIN_PER_REQUEST = 1.0, 0.25
-WRITE_SECONDS, WRITE_PER_REQUEST = 1.5, 0.016
+EXPLAIN_SECONDS, EXPLAIN_PER_REQUEST, INSERTION_PER_REQUEST = 1.0, 0.25, 0.01
+WRITE_SECONDS, WRITE_PER_REQUEST = 1.5, 0.010
 
 
 def write_reserve(scenario: Scenario) -> float:
@@ -145,9 +146,10 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
     if settings.explain and not settings.greedy:
         # Explaining takes bounded re-solves only where a plannable request may be left out.
         left_out = len(screening.options) - len(best_greedy(scenario, screening).handovers)
+        per_request = EXPLAIN_PER_REQUEST if len(screening.options) <= DISPLACEMENT_LARGEST else INSERTION_PER_REQUEST
         if left_out:
             explain_share = min(settings.explain_time, EXPLAIN_SHARE * options.time_limit,
-                                EXPLAIN_SECONDS + EXPLAIN_PER_REQUEST * left_out)
+                                EXPLAIN_SECONDS + per_request * left_out)
     solve_limit = options.time_limit if options.deterministic else \
         max(0.5, deadline.left() - write_reserve(scenario) - explain_share)
     recorded, options = options, replace(options, time_limit=solve_limit)
