@@ -96,8 +96,56 @@ def edited_counts(folder: Path) -> None:
     (folder / "summary.json").write_text(json.dumps(data), encoding="utf-8")
 
 
+def _edit_summary(folder: Path, edit) -> None:
+    data = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    edit(data)
+    (folder / "summary.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def _served(data: dict) -> dict:
+    return next(level for level in data["levels"] if level["name"] == "served")
+
+
+def bound_below_value(folder: Path) -> None:
+    def edit(data):  # the bound and both tables agree: only the sense betrays it
+        level = _served(data)
+        level["bound"] = data["bound"]["served"] = level["value"] - 1
+    _edit_summary(folder, edit)
+
+
+def optimal_with_a_gap(folder: Path) -> None:
+    def edit(data):
+        level = _served(data)
+        level["bound"] = data["bound"]["served"] = level["value"] + 3
+        level["gap"] = data["gap"]["served"] = round(3 / level["value"], 6)
+        level["status"] = "optimal"
+    _edit_summary(folder, edit)
+
+
+def edited_gap(folder: Path) -> None:
+    def edit(data):
+        _served(data)["gap"] = data["gap"]["served"] = 0.5
+    _edit_summary(folder, edit)
+
+
+def edited_level_status(folder: Path) -> None:
+    _edit_summary(folder, lambda data: _served(data).update(status="perfect"))
+
+
+def edited_detail(folder: Path) -> None:
+    lines = _lines(folder / "unserved.csv")
+    _write(folder / "unserved.csv", [lines[0], lines[1].rsplit(",", 1)[0] + ",it was fine all along", *lines[2:]])
+
+
+def edited_findings(folder: Path) -> None:
+    data = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+    data["ghost"] = []
+    (folder / "findings.json").write_text(json.dumps(data), encoding="utf-8")
+
+
 TAMPERING = [ghost_request, duplicated_row, shortened_handover, ghost_officer, truncated_summary, missing_summary,
-             edited_officers, edited_scenario_copy, edited_counts]
+             edited_officers, edited_scenario_copy, edited_counts, bound_below_value, optimal_with_a_gap,
+             edited_gap, edited_level_status, edited_detail, edited_findings]
 
 
 @pytest.mark.parametrize("tamper", TAMPERING, ids=lambda f: f.__name__)
@@ -107,6 +155,21 @@ def test_check_covers_every_file_of_the_folder(folder, tamper):
     result = CliRunner().invoke(app, ["check", TINY, str(folder)])
     assert result.exit_code == 1, result.output
     assert "infraction" in result.output and "Traceback" not in result.output
+
+
+def test_check_covers_changes_csv(folder, tmp_path):
+    new = tmp_path / "new"
+    result = CliRunner().invoke(app, ["replan", TINY, "--previous", str(folder), "--out", str(new), *FAST])
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(app, ["check", TINY, str(new)]).exit_code == 0
+    lines = _lines(new / "changes.csv")
+    if len(lines) == 1:  # nothing moved: a ghost move is the tampering
+        lines.append("r1,moved,st-a,room-1,alice,10:00,10:15,st-a,room-1,alice,10:15,10:30")
+    else:
+        lines[1] = lines[1].replace("room-1", "room-9")
+    _write(new / "changes.csv", lines)
+    result = CliRunner().invoke(app, ["check", TINY, str(new)])
+    assert result.exit_code == 1 and "changes.csv, line 2" in said(result), result.output
 
 
 @pytest.mark.parametrize("tamper", TAMPERING, ids=lambda f: f.__name__)

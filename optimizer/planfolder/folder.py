@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..check import CheckReport, check_plan
+from ..core.codes import Sense
 from ..core.csvfile import (
     BOM,
     CSV,
@@ -44,13 +45,13 @@ from ..core.i18n import language
 from ..core.problems import shown
 from ..core.sentences import detail
 from ..core.times import format_time, parse_time
-from ..plan.changes import Change
+from ..plan.changes import Change, ChangeKind
 from ..plan.rows import Handover, Plan, Unserved
 from ..scenario.parties import pseudonymised, pseudonyms
 from ..scenario.schema import Scenario
 from ..scenario.writing import write_scenario_file
 from ..scenario.yamltext import load_text_yaml
-from ..solvers.result import SolveResult, solver_version
+from ..solvers.result import SolveResult, Status, relative_gap, solver_version
 from .metrics import OfficerLoad, StationLoad, officer_loads, station_loads
 
 PLAN = "plan.csv"
@@ -474,6 +475,10 @@ def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], pla
     for name, value in summary_data["objective"].items():
         if name in levels and levels[name] != value:
             problems.append(f"{folder / SUMMARY}: objective {name} is {value}, the plan gives {levels[name]}.")
+    problems += _audit_levels(folder / SUMMARY, summary_data)
+    problems += _audit_details(folder, plan)
+    if (folder / CHANGES).exists():
+        problems += _audit_changes(folder / CHANGES, copy, plan)
     if any(h.request_id not in copy.request_by_id or h.officer not in copy.officer_by_id
            or h.station not in copy.station_by_id for h in plan.handovers):
         return problems  # the checker names the unknown rows; the tables cannot be recomputed
@@ -497,6 +502,96 @@ def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], pla
             line = next((i for i, (a, b) in enumerate(zip(found.splitlines(), text.splitlines()), start=1) if a != b),
                         min(len(found.splitlines()), len(text.splitlines())) + 1)
             problems.append(f"{folder / name}, line {line}: not what the plan gives (edited after it was written?).")
+    return problems
+
+
+_STATUSES = {s.value for s in Status}
+
+
+def _audit_levels(path: Path, data: dict[str, Any]) -> list[str]:
+    """summary.json's levels agree with its objective, bound and gap tables and with themselves:
+    a bound on the right side of its value, the gap that value and bound give, 'optimal' only
+    where value and bound meet, a status remise writes."""
+    problems = []
+    levels = data.get("levels")
+    if not isinstance(levels, list) or not all(isinstance(item, dict) for item in levels):
+        return [f"{path}: 'levels' is not the list of levels remise writes."]
+    bounds, gaps = data.get("bound") or {}, data.get("gap") or {}
+    if [item.get("name") for item in levels] != list(data["objective"]):
+        problems.append(f"{path}: 'levels' does not name the levels of 'objective'.")
+    if data["status"] not in _STATUSES:
+        problems.append(f"{path}: status {shown(data['status'])} is not one remise writes.")
+    for item in levels:
+        name, value, bound, status = item.get("name"), item.get("value"), item.get("bound"), item.get("status")
+        where = f"{path}: level {shown(name)}"
+        if value != data["objective"].get(name):
+            problems.append(f"{where}: value {shown(value)}, but 'objective' says {shown(data['objective'].get(name))}.")
+            continue
+        if bound != bounds.get(name) or item.get("gap") != gaps.get(name):
+            problems.append(f"{where}: its bound or gap differs from the 'bound' and 'gap' tables.")
+        if status not in _STATUSES:
+            problems.append(f"{where}: status {shown(status)} is not one remise writes.")
+        if bound is None:
+            if status == Status.OPTIMAL or item.get("gap") is not None:
+                problems.append(f"{where}: proven optimal or given a gap without a bound.")
+            continue
+        if not isinstance(bound, int) or not isinstance(value, int):
+            problems.append(f"{where}: value and bound must be whole numbers.")
+            continue
+        if (bound < value) if item.get("sense") == Sense.MAX else (bound > value):
+            problems.append(f"{where}: the bound {bound} is on the wrong side of the value {value}.")
+        gap = relative_gap(value, bound)
+        if item.get("gap") != _rounded(gap):
+            problems.append(f"{where}: gap {shown(item.get('gap'))}, but value {value} and bound {bound} give "
+                            f"{_rounded(gap)}.")
+        if status == Status.OPTIMAL and bound != value:
+            problems.append(f"{where}: 'optimal', but the bound {bound} is not the value {value}.")
+    return problems
+
+
+def _audit_details(folder: Path, plan: Plan) -> list[str]:
+    """unserved.csv's `detail` is what findings.json's findings say, for the same requests."""
+    path = folder / FINDINGS
+    if not path.is_file():
+        return []
+    problems: list[str] = []
+    findings = _read_findings(folder, problems)
+    rows, _readable = _read_table(folder / UNSERVED, UNSERVED_COLUMNS, problems)
+    written = {row["request_id"]: (line, row["detail"]) for line, row in rows}
+    if set(findings) != set(written):
+        problems.append(f"{path}: does not hold the findings of the requests of {UNSERVED}.")
+        return problems
+    with language(FILE_LANGUAGE):
+        for rid, (line, text) in written.items():
+            if detail(findings[rid]) != text:
+                problems.append(f"{folder / UNSERVED}, line {line}: the detail is not what {FINDINGS} says "
+                                f"(edited after it was written?).")
+    return problems
+
+
+def _audit_changes(path: Path, copy: Scenario, plan: Plan) -> list[str]:
+    """changes.csv agrees with the plan: each `to_` side is the request's appointment in plan.csv,
+    each kind of change has the sides it needs, and no request is listed twice."""
+    problems: list[str] = []
+    rows, _readable = _read_table(path, CHANGE_COLUMNS, problems)
+    after = {h.request_id: _appointment(h, "to") for h in plan.handovers}
+    kinds = {k.value for k in ChangeKind}
+    seen: set[str] = set()
+    for line, row in rows:
+        rid, kind = row["request_id"], row["change"]
+        where = f"{path}, line {line}"
+        if rid in seen:
+            problems.append(f"{where}: request {shown(rid)} is listed twice.")
+        seen.add(rid)
+        if kind not in kinds:
+            problems.append(f"{where}: change {shown(kind)} is not one remise writes.")
+            continue
+        to_side = {c: row[c] for c in CHANGE_COLUMNS if c.startswith("to_")}
+        has_from = any(row[c] for c in CHANGE_COLUMNS if c.startswith("from_"))
+        if to_side != after.get(rid, _appointment(None, "to")):
+            problems.append(f"{where}: the new appointment of {shown(rid)} is not the one in {PLAN}.")
+        elif has_from == (kind == ChangeKind.NEW) or (kind == ChangeKind.CANCELLED) == (rid in copy.request_by_id):
+            problems.append(f"{where}: a change {kind} with the sides of another kind of change.")
     return problems
 
 

@@ -48,12 +48,16 @@ class LevelResult:
 
     @property
     def gap(self) -> float | None:
-        """Relative distance between value and bound, as CP-SAT reports it (0 when proven; None without a bound)."""
-        if self.bound is None:
-            return None
-        if self.value == self.bound:
-            return 0.0
-        return abs(self.bound - self.value) / max(1, abs(self.value))
+        return relative_gap(self.value, self.bound)
+
+
+def relative_gap(value: int, bound: int | None) -> float | None:
+    """Relative distance between value and bound, as CP-SAT reports it (0 when proven; None without a bound)."""
+    if bound is None:
+        return None
+    if value == bound:
+        return 0.0
+    return abs(bound - value) / max(1, abs(value))
 
 
 @dataclass
