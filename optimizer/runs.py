@@ -10,7 +10,7 @@ a bug, nothing written).
 from __future__ import annotations
 
 from concurrent.futures import Executor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -30,7 +30,13 @@ from .planfolder.folder import (
     restore_parties,
     write_plan_files,
 )
-from .planfolder.publish import OutputBusy, OutputExists, check_target, publish
+from .planfolder.publish import (
+    OutputBusy,
+    OutputExists,
+    check_target,
+    publish,
+    reserved,
+)
 from .report.comparison import Candidate, write_comparison
 from .report.sweep import SWEEP_CSV, SWEEP_HTML, write_sweep_csv, write_sweep_html
 from .report.workload import write_report
@@ -206,13 +212,20 @@ def publish_folder(target: Path, force: bool, write: Callable[[Path], None], kin
         raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
-def refuse_existing(target: Path, force: bool, keep: tuple[Path, ...] = ()) -> None:
-    """Before any work: an output that exists (without --force) or that --force may not
-    replace stops the run, rather than after the solve."""
-    try:
-        check_target(target, force, keep)
-    except OutputExists as exc:
-        raise InputError(str(exc)) from None
+@contextmanager
+def reserved_output(target: Path, force: bool, keep: tuple[Path, ...] = ()) -> Iterator[None]:
+    """Around a command's whole work: an output that exists (without --force), that --force
+    may not replace, or that another process is writing stops the run before the solve, and
+    no other process may start writing it until this one has published."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(reserved(target))
+            check_target(target, force, keep)
+        except (OutputExists, OutputBusy) as exc:
+            raise InputError(str(exc)) from None
+        except OSError as exc:  # a parent that cannot be made, a read-only folder
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        yield
 
 
 def read_previous(folder: Path, scenario: Scenario | None = None) -> Plan:

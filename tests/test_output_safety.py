@@ -200,6 +200,40 @@ def test_a_second_writer_stops_at_once_naming_the_first(tmp_path):
         holder.wait()
 
 
+def test_a_second_plan_stops_before_solving_while_the_first_solves(tmp_path):
+    # The first run holds the target from before its solve: the second does not solve for
+    # nothing only to fail when it publishes.
+    out = tmp_path / "nested" / "out"
+    first = subprocess.Popen(["remise", "--log-file", str(tmp_path / "first.log"), "plan",
+                              str(SCENARIOS / "paris-pilot.yaml"), "--out", str(out), "--time-limit", "60",
+                              "--workers", "1"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        lock = out.parent / ".out.lock"
+        deadline = time.monotonic() + 30
+        while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert lock.exists(), "the first run never took the lock"
+        started = time.monotonic()
+        second = _plan(["--out", str(out)])
+        assert second.exit_code == 2, second.output
+        assert f"being written by process {first.pid}" in said(second)
+        assert time.monotonic() - started < 5
+        assert first.wait(timeout=120) == 0
+        assert (out / "plan.csv").exists() and not lock.exists()
+    finally:
+        first.kill()
+        first.wait()
+
+
+def test_a_run_that_fails_before_publishing_leaves_no_folders_or_lock_behind(tmp_path):
+    out = tmp_path / "a" / "b" / "out"
+    with pytest.raises(RuntimeError):
+        with publishing.reserved(out):
+            assert (tmp_path / "a" / "b" / ".out.lock").exists()
+            raise RuntimeError("the solve failed")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_check_target_refuses_without_force(tmp_path):
     (tmp_path / "out").mkdir()
     with pytest.raises(OutputExists, match="use --force"):

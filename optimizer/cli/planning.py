@@ -23,7 +23,7 @@ from ..runs import (
     PlanSettings,
     Stage,
     make_plan,
-    refuse_existing,
+    reserved_output,
     use_cluster,
     write_plan_folder,
 )
@@ -214,10 +214,9 @@ def plan(
         return
     loaded, _origins = load(scenario)
     target = out_dir or default_folder(loaded)
-    with exits():
-        refuse_existing(target, force)
-    warn_notices(loaded, redacted=redact_parties)
-    plan_and_write(loaded, options, settings, target, force)
+    with exits(), reserved_output(target, force):
+        warn_notices(loaded, redacted=redact_parties)
+        plan_and_write(loaded, options, settings, target, force)
 
 
 def plan_database_day(url: str, day: date, options: SolveOptions, settings: PlanSettings, out_dir: Optional[Path],

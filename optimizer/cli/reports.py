@@ -12,7 +12,7 @@ from ..planfolder.folder import REPORT, NotAPlanFolder
 from ..report.comparison import Candidate, default_comparison_folder, unique_names
 from ..report.workload import write_report
 from ..runs import compare as compare_run
-from ..runs import existing_plan, refuse_existing
+from ..runs import existing_plan, reserved_output
 from ..solvers.result import SolveOptions
 from . import common
 from .common import CsvDialect, Lang
@@ -75,8 +75,7 @@ def compare(
     unique_names(candidates)
     target = out_dir or default_comparison_folder(candidates, common.output_root())
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    with common.exits():
-        refuse_existing(target, force)
+    with common.exits(), reserved_output(target, force):
         with common.activity(_("planning…")) as doing:
             said = compare_run(candidates, target, force, options, lang.value,
                                stage=lambda name: doing.stage(_("planning {name}…").format(name=name)))

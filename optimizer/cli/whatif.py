@@ -15,7 +15,7 @@ from ..core.problems import printable
 from ..core.sentences import detail, reason_label
 from ..core.times import format_time
 from ..report.sweep import answers
-from ..runs import PlanSettings, read_previous, refuse_existing, use_cluster
+from ..runs import PlanSettings, read_previous, reserved_output, use_cluster
 from ..runs import offer as offer_run
 from ..runs import sweep as sweep_run
 from ..scenario.loading import load_request
@@ -64,13 +64,12 @@ def replan(
     speak(lang, csv_dialect)
     loaded, _origins = load(scenario)
     target = out_dir or default_folder(loaded, "replan")
-    with exits():
-        previous = read_previous(previous_dir)
-        # The published plan is kept as it was: --out may be neither it nor a folder holding it.
-        refuse_existing(target, force, keep=(previous_dir,))
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    plan_and_write(loaded, options, PlanSettings(explain=explain, explain_time=explain_time), target, force,
-                   previous=previous, keep=(previous_dir,))
+    # The published plan is kept as it was: --out may be neither it nor a folder holding it.
+    with exits(), reserved_output(target, force, keep=(previous_dir,)):
+        previous = read_previous(previous_dir)
+        plan_and_write(loaded, options, PlanSettings(explain=explain, explain_time=explain_time), target, force,
+                       previous=previous, keep=(previous_dir,))
 
 
 @app.command()
@@ -141,25 +140,24 @@ def sweep(
             warn(f"  {problem}")
         raise typer.Exit(code=2)
     target_dir = out_dir or default_folder(loaded, "sweep")
-    with exits():
-        refuse_existing(target_dir, force)
+    with exits(), reserved_output(target_dir, force):
         use_cluster(cluster)
-    count = len(variants(loaded, ranges)[1])
-    if count > MAX_VARIANTS:
-        warn(_("--officers: {count} rosters to plan, more than {most}; narrow the ranges.").format(
-            count=count, most=MAX_VARIANTS))
-        raise typer.Exit(code=2)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    started = time.monotonic()
-    with activity(_("sweeping rosters…")) as doing, exits():
-        def counted(finished: int, total: int) -> None:
-            # The rosters left at the pace of those done: an estimate, said as one.
-            left = (time.monotonic() - started) / finished * (total - finished) if finished else 0.0
-            doing.stage(_("roster {finished} of {total} planned, about {seconds} s left").format(
-                finished=finished, total=total, seconds=integer(left)))
+        count = len(variants(loaded, ranges)[1])
+        if count > MAX_VARIANTS:
+            warn(_("--officers: {count} rosters to plan, more than {most}; narrow the ranges.").format(
+                count=count, most=MAX_VARIANTS))
+            raise typer.Exit(code=2)
+        options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+        started = time.monotonic()
+        with activity(_("sweeping rosters…")) as doing:
+            def counted(finished: int, total: int) -> None:
+                # The rosters left at the pace of those done: an estimate, said as one.
+                left = (time.monotonic() - started) / finished * (total - finished) if finished else 0.0
+                doing.stage(_("roster {finished} of {total} planned, about {seconds} s left").format(
+                    finished=finished, total=total, seconds=integer(left)))
 
-        result = sweep_run(loaded, ranges, target, options, target_dir, force, processes, cluster, all_levels,
-                           counted)
+            result = sweep_run(loaded, ranges, target, options, target_dir, force, processes, cluster, all_levels,
+                               counted)
     for sentence in answers(result):
         say(sentence)
     say(_("Sweep written to {folder}").format(folder=target_dir))

@@ -4,8 +4,9 @@ A folder is written aside, into a hidden temporary sibling, and only then put in
 by an atomic exchange of the two names where the system has one (`renameat2` with
 `RENAME_EXCHANGE`, Linux 3.15 and most local file systems), otherwise by two renames,
 with the old folder kept until the new one is in place and restored by the next run if a
-crash came between them. While a folder is written its target is locked (a `.NAME.lock`
-file beside it, `flock`), so a second writer stops at once, naming the first.
+crash came between them. While a command works towards a folder, from before its solve to
+the end of the publishing, the target is locked (a `.NAME.lock` file beside it, `flock`), so a
+second writer stops at once, naming the first, rather than solving for nothing.
 
 Every folder remise writes holds a marker, `.remise`, listing the files it wrote. `--force`
 replaces only such a folder, and only if nothing else was added to it: never a file, a
@@ -70,12 +71,34 @@ def check_target(out: Path, force: bool, keep: Iterable[Path] = ()) -> None:
         raise OutputExists(f"{out} holds files remise did not write ({shown}); move them, or choose another --out")
 
 
+@contextmanager
+def reserved(out: Path) -> Iterator[None]:
+    """Hold the target's lock for a whole command (its solve, then `publish`); OutputBusy if
+    another process holds it. Folders made to hold the lock are removed again if the command
+    ends without writing there."""
+    out = Path(out)
+    if _lock_path(out) in _held:
+        yield
+        return
+    made = [parent for parent in reversed(out.parents) if not parent.exists()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _locked(out):
+            yield
+    finally:
+        for parent in reversed(made):
+            try:
+                parent.rmdir()  # only if still empty
+            except OSError:
+                break
+
+
 def publish(out: Path, force: bool, write: Callable[[Path], None], kind: str = "plan",
             keep: Iterable[Path] = ()) -> None:
     """Write a folder through `write(tmp)` and put it in place at `out`, whole or not at all."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(out):
+    with reserved(out):
         _recover(out)
         check_target(out, force, keep)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=TMP_SUFFIX, dir=out.parent))
@@ -129,10 +152,17 @@ def _written(folder: Path) -> set[str] | None:
         return None
 
 
+_held: set[Path] = set()  # the lock files this process holds
+
+
+def _lock_path(out: Path) -> Path:
+    return out.parent.absolute() / f".{out.name}{LOCK_SUFFIX}"
+
+
 @contextmanager
 def _locked(out: Path) -> Iterator[None]:
-    """Hold `.NAME.lock` beside `out` for the time of the write; another holder is OutputBusy."""
-    path = out.parent / f".{out.name}{LOCK_SUFFIX}"
+    """Hold `.NAME.lock` beside `out`; another holder is OutputBusy."""
+    path = _lock_path(out)
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~_UMASK)
         try:
@@ -148,11 +178,13 @@ def _locked(out: Path) -> Iterator[None]:
         if same:
             break
         os.close(fd)  # the lock file was removed by the writer before us: lock the new one
+    _held.add(path)
     try:
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         yield
     finally:
+        _held.discard(path)
         try:
             os.unlink(path)
         finally:

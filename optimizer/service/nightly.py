@@ -10,6 +10,7 @@ a request cancelled meanwhile is not given the slot the plan chose for it.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
@@ -21,7 +22,7 @@ from ..runs import (
     PlanSettings,
     Stage,
     make_plan,
-    refuse_existing,
+    reserved_output,
     write_plan_folder,
 )
 from ..scenario.schema import Scenario
@@ -60,7 +61,13 @@ def plan_from_db(url: str, day_date: date, options: SolveOptions, settings: Plan
                  stage: Callable[[Stage], None] = lambda stage: None,
                  deadline: Deadline | None = None) -> tuple[Scenario, PlanRun]:
     """Plan the day, write its plan folder, then record the plan in the database."""
-    refuse_existing(target, force)
+    with reserved_output(target, force):
+        return _plan_and_record(url, day_date, options, settings, target, force, lang, progress, stage, deadline)
+
+
+def _plan_and_record(url: str, day_date: date, options: SolveOptions, settings: PlanSettings, target: Path,
+                     force: bool, lang: str, progress: Progress | None, stage: Callable[[Stage], None],
+                     deadline: Deadline | None) -> tuple[Scenario, PlanRun]:
     scenario = _start(url, day_date, options.time_limit + settings.explain_time)
     recorded = False
     try:
@@ -86,8 +93,11 @@ def export_files(url: str, day_date: date, out_file: Path, plan_dir: Path | None
     The plan folder holds the bookings where they were placed, so `remise check` can verify
     that what the platform promised keeps every rule.
     """
-    if plan_dir is not None:
-        refuse_existing(plan_dir, force)
+    with reserved_output(plan_dir, force) if plan_dir is not None else nullcontext():
+        return _export(url, day_date, out_file, plan_dir, force)
+
+
+def _export(url: str, day_date: date, out_file: Path, plan_dir: Path | None, force: bool) -> Scenario:
     with reading(url) as session:
         scenario = export_day(session, day_date)
         held = standing(session, find_day(session, day_date)) if plan_dir is not None else None
