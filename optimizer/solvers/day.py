@@ -10,15 +10,12 @@ from dataclasses import replace
 from ..scenario.schema import Scenario
 from ..screening import Screening, screen
 from .blocks import BLOCK_REQUESTS, solve_in_blocks
-from .bound import tighten
+from .bound import TIME_INDEXED_SECONDS_PER_REQUEST, TIME_INDEXED_SHARE, tighten
 from .cpsat import solve
 from .groups import components, solve_decomposed, station_blocks
 from .result import Progress, SolveOptions, SolveResult
 
 BLOCK_LIMIT = 200  # requests; above this a day is planned in rounds of blocks
-# Time kept from the search for the LP bound of a day whose levels CP-SAT leaves open: about
-# what HiGHS takes per request (0.2 s on the pilot, 10 s at paris size), at most a tenth.
-BOUND_SECONDS_PER_REQUEST, BOUND_SHARE = 0.01, 0.1
 
 
 def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, block_size: int = BLOCK_LIMIT,
@@ -38,7 +35,8 @@ def plan_day(scenario: Scenario, options: SolveOptions, pool: Executor | None, b
         # The time of each block follows from the deadline and the lanes the pool really has.
         return solve_in_blocks(scenario, options, pool, block_size=BLOCK_REQUESTS,
                                processes=getattr(pool, "lanes", processes), screening=screening, progress=progress)
-    reserve = min(BOUND_SHARE * options.time_limit, BOUND_SECONDS_PER_REQUEST * len(screening.options))
+    # Time kept from the search for the LP bound of a day whose levels CP-SAT leaves open.
+    reserve = min(TIME_INDEXED_SHARE * options.time_limit, TIME_INDEXED_SECONDS_PER_REQUEST * len(screening.options))
     searched = replace(options, time_limit=options.time_limit - reserve)
     if pool is not None and len(components(scenario)) > 1:
         result = solve_decomposed(scenario, searched, pool)
