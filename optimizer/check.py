@@ -6,7 +6,8 @@ function per rule family, then recomputes the objective levels from the rows.
 Facts that belong to the request (category, parties, duration) are always
 taken from the scenario; a row that states them differently is a violation,
 and the rules are checked with the scenario's values. Each violation is one
-sentence that names the request, officer, place, station or person at fault.
+sentence, in the current language (`core/i18n.py`), that names the request,
+officer, place, station or person at fault.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from .core.codes import POLICY_LEVELS, Reason
+from .core.i18n import N_, _, ngettext
 from .core.sentences import detail
 from .core.times import DAY_END, Range, contains, format_time, merge_ranges
 from .plan.rows import Handover, Plan
@@ -63,7 +65,7 @@ class _Booked:
         return self.end - self.start
 
     def describe(self) -> str:
-        return f"request '{self.rid}' ({_span(self.start, self.end)})"
+        return _("request '{rid}' ({span})").format(rid=self.rid, span=_span(self.start, self.end))
 
 
 # --------------------------------------------------------------------------- text
@@ -71,7 +73,7 @@ class _Booked:
 
 def _t(minutes: int) -> str:
     """`HH:MM`, or the raw minute count when a plan built in code is outside the day."""
-    return format_time(minutes) if 0 <= minutes <= DAY_END else f"minute {minutes}"
+    return format_time(minutes) if 0 <= minutes <= DAY_END else _("minute {minutes}").format(minutes=minutes)
 
 
 def _span(start: int, end: int) -> str:
@@ -80,6 +82,11 @@ def _span(start: int, end: int) -> str:
 
 def _spans(ranges: list[Range]) -> str:
     return ", ".join(_span(s, e) for s, e in ranges)
+
+
+def _ids(ids: list[str]) -> str:
+    """Ids listed in a sentence, each quoted as the language quotes an id (`repr` where it must escape)."""
+    return ", ".join(_("'{id}'").format(id=i) if repr(i) == f"'{i}'" else repr(i) for i in ids)
 
 
 # --------------------------------------------------------------------------- facts
@@ -158,19 +165,22 @@ def _accounting(scenario: Scenario, plan: Plan, out: list[str]) -> None:
         unserved[u.request_id] += 1
     for rid, count in planned.items():
         if rid not in scenario.request_by_id:
-            out.append(f"Planned request '{rid}' is not a request of the scenario.")
+            out.append(_("Planned request '{rid}' is not a request of the scenario.").format(rid=rid))
         if count > 1:
-            out.append(f"Request '{rid}' is planned {count} times.")
+            out.append(ngettext("Request '{rid}' is planned {count} time.",
+                                "Request '{rid}' is planned {count} times.", count).format(rid=rid, count=count))
     for rid, count in unserved.items():
         if rid not in scenario.request_by_id:
-            out.append(f"Unserved request '{rid}' is not a request of the scenario.")
+            out.append(_("Unserved request '{rid}' is not a request of the scenario.").format(rid=rid))
         if count > 1:
-            out.append(f"Request '{rid}' is listed {count} times as unserved.")
+            out.append(ngettext("Request '{rid}' is listed {count} time as unserved.",
+                                "Request '{rid}' is listed {count} times as unserved.", count).format(
+                rid=rid, count=count))
         if rid in planned:
-            out.append(f"Request '{rid}' is both planned and listed as unserved.")
+            out.append(_("Request '{rid}' is both planned and listed as unserved.").format(rid=rid))
     for request in scenario.requests:
         if request.id not in planned and request.id not in unserved:
-            out.append(f"Request '{request.id}' is neither planned nor listed as unserved.")
+            out.append(_("Request '{rid}' is neither planned nor listed as unserved.").format(rid=request.id))
 
 
 def _fidelity(scenario: Scenario, plan: Plan, out: list[str]) -> None:
@@ -179,21 +189,25 @@ def _fidelity(scenario: Scenario, plan: Plan, out: list[str]) -> None:
         request = scenario.request_by_id.get(h.request_id)
         if request is None:
             continue
-        for name, stated, actual in (
-            ("category", h.category, request.category),
-            ("seller", h.seller, request.seller),
-            ("buyer", h.buyer, request.buyer),
+        for message, stated, actual in (
+            (N_("Request '{rid}' is planned with category '{stated}', but the scenario says '{actual}'."),
+             h.category, request.category),
+            (N_("Request '{rid}' is planned with seller '{stated}', but the scenario says '{actual}'."),
+             h.seller, request.seller),
+            (N_("Request '{rid}' is planned with buyer '{stated}', but the scenario says '{actual}'."),
+             h.buyer, request.buyer),
         ):
             if stated != actual:
-                out.append(f"Request '{request.id}' is planned with {name} '{stated}', but the scenario says '{actual}'.")
+                out.append(_(message).format(rid=request.id, stated=stated, actual=actual))
         category = _runnable(scenario, request)
         if category is None:
             continue
         minutes = _duration(request, category)
         if h.end != h.start + minutes:
             out.append(
-                f"Request '{request.id}' is planned {_span(h.start, h.end)}, but a {minutes}-minute handover"
-                f" starting at {_t(h.start)} ends at {_t(h.start + minutes)}."
+                _("Request '{rid}' is planned {span}, but a {minutes}-minute handover starting at {start}"
+                  " ends at {end}.").format(rid=request.id, span=_span(h.start, h.end), minutes=minutes,
+                                            start=_t(h.start), end=_t(h.start + minutes))
             )
 
 
@@ -205,32 +219,37 @@ def _forbidden(scenario: Scenario, plan: Plan, out: list[str]) -> None:
             continue
         category = scenario.policy.categories.get(request.category)
         if category is None:
-            out.append(f"Request '{request.id}' is planned, but its category '{request.category}' is not defined.")
+            out.append(_("Request '{rid}' is planned, but its category '{category}' is not defined.").format(
+                rid=request.id, category=request.category))
         elif category.forbidden is not None:
             out.append(
-                f"Request '{request.id}' is planned, but its category '{request.category}' is forbidden"
-                f" ({category.forbidden})."
+                _("Request '{rid}' is planned, but its category '{category}' is forbidden ({charter}).").format(
+                    rid=request.id, category=request.category, charter=category.forbidden)
             )
     for u in plan.unserved:
         request = scenario.request_by_id.get(u.request_id)
         if u.reason not in REASONS:
-            out.append(f"Unserved request '{u.request_id}' has reason '{u.reason}', not one of {', '.join(REASONS)}.")
+            out.append(_("Unserved request '{rid}' has reason '{reason}', not one of {reasons}.").format(
+                rid=u.request_id, reason=u.reason, reasons=", ".join(REASONS)))
         if request is None:
             continue
         category = scenario.policy.categories.get(request.category)
         charter = category.forbidden if category is not None else None
         if charter is not None and u.reason != FORBIDDEN:
             out.append(
-                f"Request '{request.id}' of forbidden category '{request.category}' is unserved with reason"
-                f" '{u.reason}' instead of '{FORBIDDEN}'."
+                _("Request '{rid}' of forbidden category '{category}' is unserved with reason '{reason}'"
+                  " instead of '{expected}'.").format(rid=request.id, category=request.category, reason=u.reason,
+                                                      expected=FORBIDDEN)
             )
         elif charter is not None and not any(f.mentions(charter) for f in u.findings):
             out.append(
-                f"Request '{request.id}' is unserved as '{FORBIDDEN}', but its detail '{detail(u.findings)}' does not quote"
-                f" the charter's reason '{charter}'."
+                _("Request '{rid}' is unserved as '{reason}', but its detail '{detail}' does not quote the"
+                  " charter's reason '{charter}'.").format(rid=request.id, reason=FORBIDDEN,
+                                                           detail=detail(u.findings), charter=charter)
             )
         elif charter is None and u.reason == FORBIDDEN:
-            out.append(f"Request '{request.id}' is unserved as '{FORBIDDEN}', but its category '{request.category}' is allowed.")
+            out.append(_("Request '{rid}' is unserved as '{reason}', but its category '{category}' is allowed.").format(
+                rid=request.id, reason=FORBIDDEN, category=request.category))
 
 
 def _screening(scenario: Scenario, plan: Plan, out: list[str]) -> None:
@@ -242,13 +261,13 @@ def _screening(scenario: Scenario, plan: Plan, out: list[str]) -> None:
         fits = _fits_alone(scenario, request)
         if u.reason == NO_SLOT and fits:
             out.append(
-                f"Request '{request.id}' is unserved as '{NO_SLOT}', but it could be planned if it were the only"
-                " request of the day."
+                _("Request '{rid}' is unserved as '{reason}', but it could be planned if it were the only request"
+                  " of the day.").format(rid=request.id, reason=NO_SLOT)
             )
         elif u.reason == CAPACITY and not fits:
             out.append(
-                f"Request '{request.id}' is unserved as '{CAPACITY}', but it could not be planned even alone"
-                f" (it is '{NO_SLOT}')."
+                _("Request '{rid}' is unserved as '{reason}', but it could not be planned even alone"
+                  " (it is '{expected}').").format(rid=request.id, reason=CAPACITY, expected=NO_SLOT)
             )
 
 
@@ -259,40 +278,50 @@ def _assignment(scenario: Scenario, booked: list[_Booked], out: list[str]) -> No
         h = b.handover
         if h.station not in b.request.stations:
             out.append(
-                f"Request '{b.rid}' is planned at station '{h.station}', which is not among its stations"
-                f" ({', '.join(b.request.stations)})."
+                _("Request '{rid}' is planned at station '{station}', which is not among its stations"
+                  " ({stations}).").format(rid=b.rid, station=h.station, stations=", ".join(b.request.stations))
             )
         if h.station not in scenario.station_by_id:
-            out.append(f"Request '{b.rid}' is planned at unknown station '{h.station}'.")
+            out.append(_("Request '{rid}' is planned at unknown station '{station}'.").format(
+                rid=b.rid, station=h.station))
         place = scenario.place_index.get(h.place)
         if place is None:
-            out.append(f"Request '{b.rid}' is planned in unknown place '{h.place}'.")
+            out.append(_("Request '{rid}' is planned in unknown place '{place}'.").format(rid=b.rid, place=h.place))
         else:
             place_station, kind = place
             if place_station != h.station:
-                out.append(f"Request '{b.rid}' uses place '{h.place}', which is at station '{place_station}', not '{h.station}'.")
-            if kind != b.kind:
                 out.append(
-                    f"Request '{b.rid}' uses place '{h.place}', a {kind}, but category '{b.request.category}'"
-                    f" needs a {b.kind}."
+                    _("Request '{rid}' uses place '{place}', which is at station '{place_station}', not"
+                      " '{station}'.").format(rid=b.rid, place=h.place, place_station=place_station,
+                                              station=h.station)
                 )
+            if kind != b.kind:  # one of the two kinds for the other
+                if kind == "room":
+                    message = _("Request '{rid}' uses place '{place}', a room, but category '{category}' needs a bay.")
+                else:
+                    message = _("Request '{rid}' uses place '{place}', a bay, but category '{category}' needs a room.")
+                out.append(message.format(rid=b.rid, place=h.place, category=b.request.category))
         officer = scenario.officer_by_id.get(h.officer)
         if officer is None:
-            out.append(f"Request '{b.rid}' is supervised by unknown officer '{h.officer}'.")
+            out.append(_("Request '{rid}' is supervised by unknown officer '{officer}'.").format(
+                rid=b.rid, officer=h.officer))
         else:
             if officer.station != h.station:
                 out.append(
-                    f"Request '{b.rid}' is supervised by officer '{officer.id}', who is rostered at"
-                    f" '{officer.station}', not '{h.station}'."
+                    _("Request '{rid}' is supervised by officer '{officer}', who is rostered at '{officer_station}',"
+                      " not '{station}'.").format(rid=b.rid, officer=officer.id, officer_station=officer.station,
+                                                  station=h.station)
                 )
             skill = b.category.skill
             if skill and skill not in officer.skills:
                 out.append(
-                    f"Request '{b.rid}' is supervised by officer '{officer.id}', who lacks skill '{skill}'"
-                    f" needed by category '{b.request.category}'."
+                    _("Request '{rid}' is supervised by officer '{officer}', who lacks skill '{skill}' needed by"
+                      " category '{category}'.").format(rid=b.rid, officer=officer.id, skill=skill,
+                                                         category=b.request.category)
                 )
         if b.start % slot != 0:
-            out.append(f"Request '{b.rid}' starts at {_t(b.start)}, off the {slot}-minute grid.")
+            out.append(_("Request '{rid}' starts at {start}, off the {slot}-minute grid.").format(
+                rid=b.rid, start=_t(b.start), slot=slot))
 
 
 def _timing(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
@@ -300,20 +329,21 @@ def _timing(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
     for b in booked:
         windows = merge_ranges(b.request.windows)
         if not contains(windows, b.start, b.end):
-            out.append(f"Request '{b.rid}' at {_span(b.start, b.end)} is outside its windows ({_spans(windows)}).")
+            out.append(_("Request '{rid}' at {span} is outside its windows ({windows}).").format(
+                rid=b.rid, span=_span(b.start, b.end), windows=_spans(windows)))
         station = scenario.station_by_id.get(b.handover.station)
         if station is not None:
             hours = merge_ranges(station.hours)
             if not contains(hours, b.start, b.end):
                 out.append(
-                    f"Request '{b.rid}' at {_span(b.start, b.end)} is outside the hours of station"
-                    f" '{station.id}' ({_spans(hours)})."
+                    _("Request '{rid}' at {span} is outside the hours of station '{station}' ({hours}).").format(
+                        rid=b.rid, span=_span(b.start, b.end), station=station.id, hours=_spans(hours))
                 )
         officer = scenario.officer_by_id.get(b.handover.officer)
         if officer is not None and not contains([officer.on_duty], b.start, b.end):
             out.append(
-                f"Request '{b.rid}' at {_span(b.start, b.end)} is outside the shift of officer '{officer.id}'"
-                f" (on duty {_span(*officer.on_duty)})."
+                _("Request '{rid}' at {span} is outside the shift of officer '{officer}' (on duty {duty}).").format(
+                    rid=b.rid, span=_span(b.start, b.end), officer=officer.id, duty=_span(*officer.on_duty))
             )
 
 
@@ -327,8 +357,10 @@ def _places(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
         for a, b in combinations(sorted(items, key=lambda x: (x.start, x.rid)), 2):
             if a.start < b.end + turnover and b.start < a.end + turnover:
                 out.append(
-                    f"Place '{place}' is double-booked: request '{a.rid}' blocks it {_span(a.start, a.end + turnover)}"
-                    f" and request '{b.rid}' blocks it {_span(b.start, b.end + turnover)} (turnover included)."
+                    _("Place '{place}' is double-booked: request '{first}' blocks it {first_span} and request"
+                      " '{second}' blocks it {second_span} (turnover included).").format(
+                        place=place, first=a.rid, first_span=_span(a.start, a.end + turnover),
+                        second=b.rid, second_span=_span(b.start, b.end + turnover))
                 )
 
 
@@ -343,16 +375,20 @@ def _officer_attention(scenario: Scenario, booked: list[_Booked], out: list[str]
         for a, b in combinations(items, 2):
             if "room" in (a.kind, b.kind) and a.start < b.end and b.start < a.end:
                 out.append(
-                    f"Officer '{officer}' supervises {a.describe()} and {b.describe()} at once,"
-                    " but a room handover takes the officer's whole attention."
+                    _("Officer '{officer}' supervises {first} and {second} at once, but a room handover takes the"
+                      " officer's whole attention.").format(officer=officer, first=a.describe(), second=b.describe())
                 )
         bays = [b for b in items if b.kind == "bay"]
         for t in sorted({b.start for b in bays}):
             watching = [b for b in bays if b.start <= t < b.end]
             if len(watching) > limit:
                 out.append(
-                    f"Officer '{officer}' watches {len(watching)} bay handovers at once at {_t(t)}"
-                    f" ({', '.join(repr(b.rid) for b in watching)}), over the limit of {limit}."
+                    ngettext("Officer '{officer}' watches {count} bay handover at once at {time} ({requests}),"
+                             " over the limit of {limit}.",
+                             "Officer '{officer}' watches {count} bay handovers at once at {time} ({requests}),"
+                             " over the limit of {limit}.", len(watching)).format(
+                        officer=officer, count=len(watching), time=_t(t),
+                        requests=_ids([b.rid for b in watching]), limit=limit)
                 )
 
 
@@ -368,10 +404,14 @@ def _officer_caps(scenario: Scenario, booked: list[_Booked], out: list[str]) -> 
         minutes = sum(b.minutes for b in items)
         cap = scenario.supervision_cap(officer)
         if minutes > cap:
-            out.append(f"Officer '{officer_id}' supervises {minutes} minutes, over the cap of {cap}.")
+            out.append(_("Officer '{officer}' supervises {minutes} minutes, over the cap of {cap}.").format(
+                officer=officer_id, minutes=minutes, cap=cap))
         if officer.max_handovers is not None and len(items) > officer.max_handovers:
             out.append(
-                f"Officer '{officer_id}' supervises {len(items)} handovers, over max_handovers {officer.max_handovers}."
+                ngettext("Officer '{officer}' supervises {count} handover, over max_handovers {max_handovers}.",
+                         "Officer '{officer}' supervises {count} handovers, over max_handovers {max_handovers}.",
+                         len(items)).format(officer=officer_id, count=len(items),
+                                            max_handovers=officer.max_handovers)
             )
 
 
@@ -390,8 +430,12 @@ def _visitors(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None
             people = sum(b.request.party_size for b in inside)
             if people > station.max_visitors:
                 out.append(
-                    f"Station '{station_id}' has {people} visitors inside at {_t(t)}"
-                    f" ({', '.join(repr(b.rid) for b in inside)}), over max_visitors {station.max_visitors}."
+                    ngettext("Station '{station}' has {count} visitor inside at {time} ({requests}),"
+                             " over max_visitors {max_visitors}.",
+                             "Station '{station}' has {count} visitors inside at {time} ({requests}),"
+                             " over max_visitors {max_visitors}.", people).format(
+                        station=station_id, count=people, time=_t(t), requests=_ids([b.rid for b in inside]),
+                        max_visitors=station.max_visitors)
                 )
 
 
@@ -405,18 +449,34 @@ def _people(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
     for person, items in sorted(by_person.items()):
         for a, b in combinations(sorted(items, key=lambda x: (x.start, x.rid)), 2):
             # Named by role and request: party ids may be personal data (see the README).
-            who = f"The {_role(a.request, person)} of {a.describe()}, also {_role(b.request, person)} of {b.describe()},"
+            who = _who(a, b, person)
             if a.start < b.end and b.start < a.end:
-                out.append(f"{who} is in both at once.")
+                out.append(_("{who} is in both at once.").format(who=who))
             elif a.handover.station != b.handover.station and a.start < b.end + gap and b.start < a.end + gap:
                 out.append(
-                    f"{who} has less than {gap} minutes of travel between '{a.handover.station}'"
-                    f" and '{b.handover.station}'."
+                    _("{who} has less than {gap} minutes of travel between '{first_station}' and"
+                      " '{second_station}'.").format(who=who, gap=gap, first_station=a.handover.station,
+                                                     second_station=b.handover.station)
                 )
 
 
 def _role(request: Request, person: str) -> str:
     return "seller" if person == request.seller else "buyer"
+
+
+# A person by their role in each of two requests (a whole phrase each: French articles and elisions differ).
+_WHO = {
+    ("seller", "seller"): N_("The seller of {first}, also seller of {second},"),
+    ("seller", "buyer"): N_("The seller of {first}, also buyer of {second},"),
+    ("buyer", "seller"): N_("The buyer of {first}, also seller of {second},"),
+    ("buyer", "buyer"): N_("The buyer of {first}, also buyer of {second},"),
+}
+
+
+def _who(a: _Booked, b: _Booked, person: str) -> str:
+    """The subject of a sentence about `person`, ended by a comma."""
+    message = _WHO[_role(a.request, person), _role(b.request, person)]
+    return _(message).format(first=a.describe(), second=b.describe())
 
 
 def _locks(scenario: Scenario, plan: Plan, out: list[str]) -> None:
@@ -429,20 +489,33 @@ def _locks(scenario: Scenario, plan: Plan, out: list[str]) -> None:
         if lock is None:
             continue
         if not rows[request.id]:
-            named = "".join(f", {what} '{value}'" for what, value in (("place", lock.place), ("officer", lock.officer))
-                            if value is not None)
-            out.append(f"Locked request '{request.id}' is not planned; it is locked at '{lock.station}'{named},"
-                       f" {_t(lock.start)}.")
+            if lock.place is not None and lock.officer is not None:
+                message = _("Locked request '{rid}' is not planned; it is locked at '{station}', place '{place}',"
+                            " officer '{officer}', {start}.")
+            elif lock.place is not None:
+                message = _("Locked request '{rid}' is not planned; it is locked at '{station}', place '{place}',"
+                            " {start}.")
+            elif lock.officer is not None:
+                message = _("Locked request '{rid}' is not planned; it is locked at '{station}', officer '{officer}',"
+                            " {start}.")
+            else:
+                message = _("Locked request '{rid}' is not planned; it is locked at '{station}', {start}.")
+            out.append(message.format(rid=request.id, station=lock.station, place=lock.place, officer=lock.officer,
+                                      start=_t(lock.start)))
             continue
         for h in rows[request.id]:
-            for name, planned, locked in (
-                ("station", h.station, lock.station),
-                ("place", h.place, lock.place),
-                ("officer", h.officer, lock.officer),
-                ("start", _t(h.start), _t(lock.start)),
+            for message, planned, locked in (
+                (N_("Locked request '{rid}' is planned with station '{planned}', but is locked to '{locked}'."),
+                 h.station, lock.station),
+                (N_("Locked request '{rid}' is planned with place '{planned}', but is locked to '{locked}'."),
+                 h.place, lock.place),
+                (N_("Locked request '{rid}' is planned with officer '{planned}', but is locked to '{locked}'."),
+                 h.officer, lock.officer),
+                (N_("Locked request '{rid}' is planned with start '{planned}', but is locked to '{locked}'."),
+                 _t(h.start), _t(lock.start)),
             ):
                 if locked is not None and planned != locked:
-                    out.append(f"Locked request '{request.id}' is planned with {name} '{planned}', but is locked to '{locked}'.")
+                    out.append(_(message).format(rid=request.id, planned=planned, locked=locked))
 
 
 def _levels(scenario: Scenario, booked: list[_Booked]) -> dict[str, int]:

@@ -19,6 +19,7 @@ from conftest import english
 
 from optimizer.check import check_plan
 from optimizer.core.findings import verbatim
+from optimizer.core.i18n import language
 from optimizer.core.times import format_time, parse_time
 from optimizer.plan.rows import Handover, Plan, Unserved
 from optimizer.planfolder.folder import check_folder, read_plan, write_plan_files
@@ -247,7 +248,8 @@ CASES: list[tuple[str, Breaker, str, str]] = [
 def test_broken_plan_is_rejected_naming_the_culprit(breaker: Breaker, culprit: str, word: str):
     data, plan = scenario_data(), valid_plan()
     breaker(data, plan)
-    report = check_plan(Scenario.model_validate(data), plan)
+    with language("en"):  # the English wording; French is the package's default
+        report = check_plan(Scenario.model_validate(data), plan)
     assert not report.ok
     assert any(culprit in v and word in v for v in report.violations), report.violations
 
@@ -257,7 +259,8 @@ def test_a_party_is_named_by_role_and_request_not_by_its_id(case: str):
     breaker = next(c[1] for c in CASES if c[0] == case)
     data, plan = scenario_data(), valid_plan()
     breaker(data, plan)
-    violations = check_plan(Scenario.model_validate(data), plan).violations
+    with language("en"):
+        violations = check_plan(Scenario.model_validate(data), plan).violations
     assert any("seller of request 'r1'" in v and "'r2'" in v for v in violations), violations
     assert not any("u1" in v for v in violations)  # party ids may be personal data
 
@@ -317,9 +320,10 @@ def test_bad_time_is_a_violation_not_a_traceback(tmp_path: Path):
     write_plan(tmp_path, valid_plan())
     text = (tmp_path / "plan.csv").read_text(encoding="utf-8").replace("14:10", "14h10")
     (tmp_path / "plan.csv").write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match=r"plan\.csv, line 5: '14h10' is not a zero-padded time"):
+    with language("en"), pytest.raises(ValueError, match=r"plan\.csv, line 5: '14h10' is not a zero-padded time"):
         read_plan(tmp_path)
-    report = check_folder(Scenario.model_validate(scenario_data()), tmp_path)
+    with language("en"):
+        report = check_folder(Scenario.model_validate(scenario_data()), tmp_path)
     assert not report.ok
     assert any("plan.csv, line 5" in v and "14h10" in v for v in report.violations)
     # the bad row is lost, so its request is missing too; the other rows are still checked
@@ -347,7 +351,8 @@ def test_malformed_folder_is_reported(tmp_path: Path, name: str, content: str | 
         (tmp_path / name).unlink()
     else:
         (tmp_path / name).write_text(content, encoding="utf-8")
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with language("en"), pytest.raises(ValueError, match=re.escape(message)):
         read_plan(tmp_path)
-    report = check_folder(Scenario.model_validate(scenario_data()), tmp_path)
+    with language("en"):
+        report = check_folder(Scenario.model_validate(scenario_data()), tmp_path)
     assert any(message in v for v in report.violations), report.violations

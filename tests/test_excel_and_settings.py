@@ -95,7 +95,7 @@ def test_a_windows_1252_file_is_refused_with_what_to_do(tmp_path):
     day.write_bytes(text.encode("cp1252"))
     result, said = invoke("validate", day)
     assert result.exit_code == 2 and "Traceback" not in said
-    assert "day.yaml" in said and "line 3" in said and "Windows-1252" in said and "iconv" in said
+    assert "day.yaml" in said and "ligne 3" in said and "Windows-1252" in said and "iconv" in said
 
 
 def test_comparison_csv_has_the_same_columns_whichever_reasons_occur(tmp_path):

@@ -4,9 +4,15 @@ scenario said aloud, and dates that are checked and explained."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import click
+import pytest
 import typer.main
 from conftest import DATA, ROOT
 from typer.testing import CliRunner
@@ -49,6 +55,32 @@ def test_flags_are_shown_without_a_value_type():
     assert "--deterministic" in said and "<bool>" not in said
 
 
+def remise_help(*args: str, cwd: Path, env: dict[str, str]) -> str:
+    """`remise ... --help` as a user runs it: in a new process, since the help is written when the
+    commands are imported; its lines rejoined, without the boxes (a sentence may wrap)."""
+    script = shutil.which("remise", path=str(Path(sys.executable).parent)) or shutil.which("remise")
+    assert script, "the remise command is not installed (pip install -e .)"
+    environ = {name: value for name, value in os.environ.items() if name != "REMISE_LANG"}
+    environ.update({"COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}, **env)
+    run = subprocess.run([script, *args, "--help"], cwd=cwd, env=environ, capture_output=True, encoding="utf-8",
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    return re.sub(r"[ \n]+", " ", re.sub(r"\x1b\[[0-9;]*m|[│╭╮╰╯─]", " ", run.stdout))
+
+
+@pytest.mark.parametrize("env, settings_file, sentences", [
+    ({}, None, ["Planifier la journée\u00a0: chaque demande reçoit un commissariat",
+                "Remplacer un dossier de planning existant."]),
+    ({"REMISE_LANG": "en"}, None, ["Plan the day: every request gets a station", "Replace an existing plan folder."]),
+    ({}, 'lang = "en"\n', ["Plan the day: every request gets a station", "Replace an existing plan folder."]),
+], ids=["french-by-default", "REMISE_LANG=en", "remise.toml-en"])
+def test_the_help_speaks_french_by_default_and_the_language_of_the_settings(tmp_path, env, settings_file, sentences):
+    if settings_file is not None:
+        (tmp_path / "remise.toml").write_text(settings_file, encoding="utf-8")
+    said = remise_help("plan", cwd=tmp_path, env=env)
+    assert all(sentence in said for sentence in sentences), said
+
+
 def test_validate_without_a_scenario_says_it_uses_the_bundled_pilot(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result, said = invoke("validate")
@@ -63,7 +95,7 @@ def test_a_date_in_another_format_names_the_expected_one(tmp_path):
                         encoding="utf-8")
     result, said = invoke("validate", scenario)
     assert result.exit_code == 2
-    assert "'01/12/2026' is not a date written YYYY-MM-DD (AAAA-MM-JJ)" in said and "day.yaml" in said
+    assert "'01/12/2026' n'est pas une date écrite AAAA-MM-JJ" in said and "day.yaml" in said
     assert "invalid character" not in said
 
 
@@ -83,7 +115,7 @@ def test_check_against_another_day_says_so_first(tmp_path):
     later = tmp_path / "later.yaml"
     later.write_text(TINY.read_text(encoding="utf-8").replace("date: 2026-12-01", "date: 2026-12-05"),
                      encoding="utf-8")
-    result, said = invoke("check", later, out)
+    result, said = invoke("check", later, out, "--lang", "en")
     assert result.exit_code == 1
     first = next(line for line in said.splitlines() if "2026-12" in line)
     assert "The plan is for 2026-12-01 and the scenario for 2026-12-05" in first

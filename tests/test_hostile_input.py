@@ -60,14 +60,14 @@ INVALID = [
     ("escape-in-id", officer_id("ali\x1b[31mce"), "U+001B"),
     ("zero-width-in-id", officer_id("ali\u200bce"), "U+200B"),
     ("bidi-override-in-name", field(["stations", 0], "name", "poste \u202eeciloP"), "U+202E"),
-    ("long-id", officer_id("o" * 300), "at most 64 characters"),
-    ("long-scenario-name", field([], "name", "n" * 300), "at most 100 characters"),
-    ("int64-priority", field(["requests", 0], "priority", 9223372036854775807), "less than or equal to 1000000"),
-    ("huge-priority", field(["requests", 0], "priority", 99999999999999999999), "less than or equal to 1000000"),
-    ("cap-above-2-63", field(["officers", 0], "max_supervision_minutes", 2**64), "less than or equal to 1440"),
-    ("minutes-beyond-a-day", field(["policy", "categories", "phone"], "minutes", 5000), "less than or equal to 1440"),
-    ("arabic-indic-digits", field(["requests", 0], "windows", ["١٠:٠٠-١١:٠٠"]), "is not a time"),
-    ("fullwidth-digits", field(["stations", 0], "hours", ["１０:００-１２:００"]), "is not a time"),
+    ("long-id", officer_id("o" * 300), "au plus 64 caractères"),
+    ("long-scenario-name", field([], "name", "n" * 300), "au plus 100 caractères"),
+    ("int64-priority", field(["requests", 0], "priority", 9223372036854775807), "doit valoir au plus 1000000"),
+    ("huge-priority", field(["requests", 0], "priority", 99999999999999999999), "doit valoir au plus 1000000"),
+    ("cap-above-2-63", field(["officers", 0], "max_supervision_minutes", 2**64), "doit valoir au plus 1440"),
+    ("minutes-beyond-a-day", field(["policy", "categories", "phone"], "minutes", 5000), "doit valoir au plus 1440"),
+    ("arabic-indic-digits", field(["requests", 0], "windows", ["١٠:٠٠-١١:٠٠"]), "n'est pas une heure"),
+    ("fullwidth-digits", field(["stations", 0], "hours", ["１０:００-１２:００"]), "n'est pas une heure"),
 ]
 
 
@@ -134,7 +134,7 @@ def test_an_extends_chain_of_1200_files_is_refused(tmp_path):
     for i in range(1, 1200):
         (tmp_path / f"f{i}.yaml").write_text(f"extends: f{i - 1}.yaml\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "f1199.yaml")])
-    assert result.exit_code == 2 and "more than 32 files extend one another" in said(result)
+    assert result.exit_code == 2 and "plus de 32 fichiers s'étendent l'un l'autre" in said(result)
 
 
 def test_a_symlink_loop_is_refused(tmp_path):
@@ -154,7 +154,7 @@ def test_a_section_file_that_is_a_device_is_refused(tmp_path, device):
     data["requests"] = device
     started = time.monotonic()
     result = CliRunner().invoke(app, ["validate", str(write(tmp_path, data))])
-    assert result.exit_code == 2 and "not a regular file" in said(result)
+    assert result.exit_code == 2 and "pas un fichier ordinaire" in said(result)
     assert time.monotonic() - started < 5
 
 
@@ -169,7 +169,7 @@ def test_a_section_file_that_is_a_fifo_is_refused_without_waiting(tmp_path):
     thread.start()
     thread.join(10)
     assert outcome, "validate waited on the pipe"
-    assert outcome[0].exit_code == 2 and "not a regular file" in said(outcome[0])
+    assert outcome[0].exit_code == 2 and "pas un fichier ordinaire" in said(outcome[0])
 
 
 def test_a_file_above_the_size_limit_is_refused(tmp_path, monkeypatch):
@@ -180,7 +180,7 @@ def test_a_file_above_the_size_limit_is_refused(tmp_path, monkeypatch):
     data = tiny()
     data["requests"] = data["requests"] * 10  # the file is about 2.5 kB
     result = CliRunner().invoke(app, ["validate", str(write(tmp_path, data))])
-    assert result.exit_code == 2 and "more than the 1.0 kB remise reads" in said(result)
+    assert result.exit_code == 2 and "plus que les 1.0 kB que remise lit" in said(result)
 
 
 def test_a_csv_header_naming_a_column_twice_is_refused(tmp_path):
@@ -188,7 +188,7 @@ def test_a_csv_header_naming_a_column_twice_is_refused(tmp_path):
     data["officers"] = "officers.csv"
     (tmp_path / "officers.csv").write_text("id,station,shift,id\nalice,st-a,08:00-16:00,bob\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", str(write(tmp_path, data))])
-    assert result.exit_code == 2 and "column named twice" in said(result)
+    assert result.exit_code == 2 and "colonne nommée deux fois" in said(result)
 
 
 def test_spreadsheet_formulas_in_ids_are_written_as_text(tmp_path):

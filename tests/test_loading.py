@@ -27,6 +27,14 @@ from optimizer.scenario.loading import load_scenario
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """The loader's messages are asserted here in English, the code's own words; the CLI's
+    tests (French by default) and tests/test_translations.py cover the French."""
+    with language("en"):
+        yield
+
 HERE = Path(__file__).parent
 TINY = HERE / "data" / "input" / "tiny.yaml"
 SCENARIOS = HERE.parent / "scenarios"

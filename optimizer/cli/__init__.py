@@ -1,6 +1,11 @@
 """The `remise` command: one module per command group, each only parsing options, calling
 one function of `runs` (or of a stage) and printing what came back. `common.py` holds the
-consoles, the scenario loading and the exit codes every command shares."""
+consoles, the scenario loading and the exit codes every command shares.
+
+The help (`--help`) is written when the commands are defined, before any option is read:
+the modules of the commands are imported, and the app defined, in the language of
+`config.help_language()` (REMISE_LANG, remise.toml..., French by default), so that their
+`help=_("...")` speak it. `--lang` sets what a command says, not its help."""
 
 import sys
 from importlib import metadata
@@ -10,20 +15,9 @@ from typing import Optional
 import typer
 
 from ..core.csvfile import use_dialect
-from ..core.i18n import use_language
+from ..core.i18n import _, language, use_language
 from ..solvers.result import solver_version
-from . import generate, planning, platform, reports, settings_command, whatif
-from .common import begin_command, exits, say, set_output_root, setup_logging
-from .config import default_map, settings
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="remise: plan safe in-person handovers of goods sold online inside police stations.",
-    pretty_exceptions_enable=False,
-)
-for group in (planning, whatif, reports, platform, generate, settings_command):
-    app.add_typer(group.app)
+from .config import default_map, help_language, settings
 
 
 def _version(asked: bool) -> None:
@@ -32,25 +26,40 @@ def _version(asked: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def _start(
-    ctx: typer.Context,
-    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
-                                 help="Print remise's version and exit."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on standard error: only warnings and errors."),
-    log_file: Optional[Path] = typer.Option(None, "--log-file", help="Also write timestamped progress lines to this file.",
-                                            dir_okay=False),
-) -> None:
-    begin_command()
-    with exits():
-        setup_logging(quiet, log_file)
-    # The defaults of remise.toml, [tool.remise] and REMISE_*, below what the command line says.
-    with exits():
-        found = settings()
-    ctx.default_map = {**(ctx.default_map or {}), **default_map(found)}
-    use_language(found["lang"].value)
-    use_dialect(found["csv_dialect"].value)
-    set_output_root(Path(found["output_root"].value))
+# Every help text below, and in the modules imported here, is translated now: see above.
+with language(help_language()):
+    from . import generate, planning, platform, reports, settings_command, whatif
+    from .common import begin_command, exits, say, set_output_root, setup_logging
+
+    app = typer.Typer(
+        add_completion=False,
+        no_args_is_help=True,
+        help=_("remise: plan safe in-person handovers of goods sold online inside police stations."),
+        pretty_exceptions_enable=False,
+    )
+    for group in (planning, whatif, reports, platform, generate, settings_command):
+        app.add_typer(group.app)
+
+    @app.callback()
+    def _start(
+        ctx: typer.Context,
+        version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                     help=_("Print remise's version and exit.")),
+        quiet: bool = typer.Option(False, "--quiet", "-q",
+                                   help=_("No progress on standard error: only warnings and errors.")),
+        log_file: Optional[Path] = typer.Option(None, "--log-file", dir_okay=False,
+                                                help=_("Also write timestamped progress lines to this file.")),
+    ) -> None:
+        begin_command()
+        with exits():
+            setup_logging(quiet, log_file)
+        # The defaults of remise.toml, [tool.remise] and REMISE_*, below what the command line says.
+        with exits():
+            found = settings()
+        ctx.default_map = {**(ctx.default_map or {}), **default_map(found)}
+        use_language(found["lang"].value)
+        use_dialect(found["csv_dialect"].value)
+        set_output_root(Path(found["output_root"].value))
 
 
 def remise_version() -> str:

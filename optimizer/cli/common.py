@@ -34,7 +34,10 @@ err = Console(stderr=True)
 # Bounds of the numeric options: CP-SAT's seed is a 32-bit integer, and a day is a day.
 MAX_SEED, MAX_SECONDS, MAX_WORKERS = 2**31 - 1, 24 * 3600, 64
 
-ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: scenarios/paris-pilot.yaml).", show_default=False)
+# The help texts here and in the commands are translated at import, in the help's language
+# (`config.help_language()`, see `cli/__init__.py`), not in the command's --lang.
+ScenarioArg = typer.Argument(None, help=_("Scenario YAML file (default: scenarios/paris-pilot.yaml)."),
+                             show_default=False)
 
 
 # The choices of --lang and --csv-dialect, from the one list of each (i18n, csvfile).
@@ -46,8 +49,8 @@ def TimeLimitOption(default: float, help: str):  # noqa: N802 - reads as the typ
     return typer.Option(default, "--time-limit", min=0.1, max=MAX_SECONDS, help=help)
 
 
-def WorkersOption(help: str = "CP-SAT workers."):  # noqa: N802
-    return typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help=help)
+def WorkersOption(help: str | None = None):  # noqa: N802
+    return typer.Option(8, "--workers", min=1, max=MAX_WORKERS, help=help or _("CP-SAT workers."))
 
 
 def ProcessesOption(help: str):  # noqa: N802
@@ -55,12 +58,15 @@ def ProcessesOption(help: str):  # noqa: N802
 
 
 def ExplainTimeOption():  # noqa: N802
-    return typer.Option(30.0, "--explain-time", min=0.0, max=MAX_SECONDS, help="Seconds for the explanations' bounded solves.")
+    return typer.Option(30.0, "--explain-time", min=0.0, max=MAX_SECONDS, help=_("Seconds for the explanations' bounded solves."))
 
 
-SeedOption = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="CP-SAT random seed.")
-LangOption = typer.Option(Lang(DEFAULT_LANGUAGE), "--lang", help="Language of what remise prints and writes for people: fr (default) or en.")
-DialectOption = typer.Option(CsvDialect(CSV.name), "--csv-dialect", help="CSV files written: csv (comma, decimal point) or excel-fr (semicolon, decimal comma, BOM: French Excel).")
+SeedOption = typer.Option(0, "--seed", min=0, max=MAX_SEED, help=_("CP-SAT random seed."))
+LangOption = typer.Option(Lang(DEFAULT_LANGUAGE), "--lang",
+                          help=_("Language of what remise prints and writes for people: fr (default) or en."))
+DialectOption = typer.Option(CsvDialect(CSV.name), "--csv-dialect",
+                             help=_("CSV files written: csv (comma, decimal point) or excel-fr (semicolon, decimal "
+                                    "comma, BOM: French Excel)."))
 _output_root = Path("reports")
 
 

@@ -121,6 +121,18 @@ def settings(folder: Path | None = None, environ: dict[str, str] | None = None) 
     return found
 
 
+def help_language() -> str:
+    """The language of the help (`--help`), which is written when the commands are defined, at
+    import, before any option is read: `lang` as `settings()` finds it here (REMISE_LANG, then
+    remise.toml, then pyproject.toml's [tool.remise]), so `--lang` alone does not change it.
+    French (remise's default) when the settings cannot be read: the command itself then says
+    what is wrong."""
+    try:
+        return settings()["lang"].value
+    except (InputError, OSError):  # OSError: a working folder that no longer exists
+        return KEY_BY_NAME["lang"].default
+
+
 def default_map(found: dict[str, Setting]) -> dict[str, dict[str, Any]]:
     """The options' defaults per command, for click: what the files and the environment set."""
     commands: dict[str, dict[str, Any]] = {}

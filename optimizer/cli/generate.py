@@ -37,28 +37,30 @@ class Size(str, Enum):
     national = "national"
 
 
-@app.command("generate")
+@app.command("generate", help=_("Write a generated planning day: realistic (category mix, durations, windows, "
+                                  "neighbours, shifts) or fixed-interval."))
 def generate_command(
-    size: Size = typer.Option(Size.pilot, "--size", help="Named size: pilot (3 stations, 60 requests), paris (20, 1,000), "
-                              "region (100, 5,000), national (1,000, 50,000)."),
-    stations: Optional[int] = typer.Option(None, "--stations", min=1, max=10_000, help="Stations (overrides the size)."),
-    requests: Optional[int] = typer.Option(None, "--requests", min=0, max=1_000_000, help="Requests (overrides the size)."),
+    size: Size = typer.Option(Size.pilot, "--size", help=_("Named size: pilot (3 stations, 60 requests), paris (20, "
+                                                           "1,000), region (100, 5,000), national (1,000, 50,000).")),
+    stations: Optional[int] = typer.Option(None, "--stations", min=1, max=10_000,
+                                           help=_("Stations (overrides the size).")),
+    requests: Optional[int] = typer.Option(None, "--requests", min=0, max=1_000_000,
+                                           help=_("Requests (overrides the size).")),
     officers_per_station: Optional[float] = typer.Option(
         None, "--officers-per-station", min=0.01,
-        help="Average officers per station (default: demand about 1.15 times the supervision caps).",
+        help=_("Average officers per station (default: demand about 1.15 times the supervision caps)."),
     ),
-    seed: int = typer.Option(..., "--seed", min=0, max=MAX_SEED, help="Random seed: one seed gives one day."),
-    out_file: Path = typer.Option(..., "--out", help="Scenario YAML file to write."),
+    seed: int = typer.Option(..., "--seed", min=0, max=MAX_SEED, help=_("Random seed: one seed gives one day.")),
+    out_file: Path = typer.Option(..., "--out", help=_("Scenario YAML file to write.")),
     csv_sections: Optional[bool] = typer.Option(
-        None, "--csv/--no-csv", help="Write stations, officers and requests as CSV beside the YAML "
-        "(default: above 2,000 requests).", show_default=False,
+        None, "--csv/--no-csv", help=_("Write stations, officers and requests as CSV beside the YAML "
+                                       "(default: above 2,000 requests)."), show_default=False,
     ),
-    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
-    shape: Shape = typer.Option(Shape.realistic, "--shape", help="realistic (default), or fixed-interval: every "
-                                "request has one possible start, officers many skills, rooms for all, objective "
-                                "[served, officers] (a roster once the bookings are fixed)."),
+    force: bool = typer.Option(False, "--force", help=_("Replace an existing file.")),
+    shape: Shape = typer.Option(Shape.realistic, "--shape", help=_(
+        "realistic (default), or fixed-interval: every request has one possible start, officers many skills, rooms "
+        "for all, objective \\[served, officers] (a roster once the bookings are fixed).")),
 ) -> None:
-    """Write a generated planning day: realistic (category mix, durations, windows, neighbours, shifts) or fixed-interval."""
     default_stations, default_requests = SIZES[size.value]
     k = stations if stations is not None else default_stations
     n = requests if requests is not None else default_requests

@@ -92,9 +92,8 @@ def default_folder(scenario: Scenario, command: str = "plan") -> Path:
     return planfolder_default(scenario.name, scenario.date, command, output_root())
 
 
-@app.command()
+@app.command(help=_("Check a scenario and summarise the day: places, officers, demand, screening."))
 def validate(scenario: Optional[Path] = ScenarioArg, lang: Lang = LangOption) -> None:
-    """Check a scenario and summarise the day: places, officers, demand, screening."""
     speak(lang)
     loaded, origins = load(scenario)
     print_summary(out, loaded, screen(loaded), origins.scenario_file)
@@ -175,28 +174,27 @@ def stop_if_interrupted(run: PlanRun) -> None:
         raise typer.Exit(code=exit_code(signum))
 
 
-@app.command()
+@app.command(help=_("Plan the day: every request gets a station, place, start and officer, or a reason."))
 def plan(
     scenario: Optional[Path] = ScenarioArg,
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="Plan folder (default: reports/<name>/<date>/)."),
-    time_limit: float = TimeLimitOption(60.0, "Seconds for the whole command: solving, explanations and writing."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help=_("Plan folder (default: reports/<name>/<date>/).")),
+    time_limit: float = TimeLimitOption(60.0, _("Seconds for the whole command: solving, explanations and writing.")),
     workers: int = WorkersOption(),
     seed: int = SeedOption,
-    deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same files for the same seed and workers)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing plan folder."),
-    explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
+    deterministic: bool = typer.Option(False, "--deterministic", help=_("Reproducible search (same files for the same seed and workers).")),
+    force: bool = typer.Option(False, "--force", help=_("Replace an existing plan folder.")),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help=_("Name the resources that keep each 'capacity' request out.")),
     explain_time: float = ExplainTimeOption(),
-    solver: Solver = typer.Option(Solver.cpsat, "--solver", help="cp-sat (default), or greedy: the first-come-first-served baseline."),
-    processes: int = ProcessesOption("Local processes for independent groups of stations and for blocks."),
-    cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) for independent groups of stations."),
-    block_size: int = typer.Option(BLOCK_LIMIT, "--block-size", min=100, help="Above this many requests, plan in rounds of small blocks around the plan so far."),
-    database: Optional[str] = typer.Option(None, "--db", help="Plan a day of the booking platform's database instead of a scenario file (with --date)."),
-    day: Optional[datetime] = typer.Option(None, "--date", formats=["%Y-%m-%d"], help="With --db: the day to plan (YYYY-MM-DD)."),
-    redact_parties: bool = typer.Option(False, "--redact-parties", help="Write sellers and buyers as pseudonyms (p-0001, ...) in the plan folder."),
+    solver: Solver = typer.Option(Solver.cpsat, "--solver", help=_("cp-sat (default), or greedy: the first-come-first-served baseline.")),
+    processes: int = ProcessesOption(_("Local processes for independent groups of stations and for blocks.")),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help=_("Dask scheduler address (host:port) for independent groups of stations.")),
+    block_size: int = typer.Option(BLOCK_LIMIT, "--block-size", min=100, help=_("Above this many requests, plan in rounds of small blocks around the plan so far.")),
+    database: Optional[str] = typer.Option(None, "--db", help=_("Plan a day of the booking platform's database instead of a scenario file (with --date).")),
+    day: Optional[datetime] = typer.Option(None, "--date", formats=["%Y-%m-%d"], help=_("With --db: the day to plan (YYYY-MM-DD).")),
+    redact_parties: bool = typer.Option(False, "--redact-parties", help=_("Write sellers and buyers as pseudonyms (p-0001, ...) in the plan folder.")),
     lang: Lang = LangOption,
     csv_dialect: CsvDialect = DialectOption,
 ) -> None:
-    """Plan the day: every request gets a station, place, start and officer, or a reason."""
     speak(lang, csv_dialect)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     settings = PlanSettings(greedy=solver == Solver.greedy, explain=explain, explain_time=explain_time,
@@ -232,13 +230,12 @@ def plan_database_day(url: str, day: date, options: SolveOptions, settings: Plan
     stop_if_interrupted(run)
 
 
-@app.command()
+@app.command(help=_("Check a plan folder against every hard rule, trusting nothing in it."))
 def check(
-    scenario: Path = typer.Argument(..., help="Scenario YAML file the plan was made for."),
-    plan_dir: Path = typer.Argument(..., help="Plan folder with plan.csv and unserved.csv."),
+    scenario: Path = typer.Argument(..., help=_("Scenario YAML file the plan was made for.")),
+    plan_dir: Path = typer.Argument(..., help=_("Plan folder with plan.csv and unserved.csv.")),
     lang: Lang = LangOption,
 ) -> None:
-    """Check a plan folder against every hard rule, trusting nothing in it."""
     speak(lang)
     loaded, _origins = load(scenario)
     if not (plan_dir / PLAN).is_file() or not (plan_dir / UNSERVED).is_file():

@@ -22,12 +22,12 @@ from ..service.settings import Settings
 from .common import exits, load, say
 
 app = typer.Typer()
-db = typer.Typer(help="The booking platform's database: open a day from a scenario, export it back, purge old days.",
+db = typer.Typer(help=_("The booking platform's database: open a day from a scenario, export it back, purge old days."),
                  no_args_is_help=True)
 app.add_typer(db, name="db")
 
-DbOption = typer.Option(None, "--db", help="Database: a SQLite file or a postgresql+psycopg:// URL "
-                                          "(default: $REMISE_DB, else remise.db).", show_default=False)
+DbOption = typer.Option(None, "--db", help=_("Database: a SQLite file or a postgresql+psycopg:// URL "
+                                            "(default: $REMISE_DB, else remise.db)."), show_default=False)
 
 
 def _settings(database: Optional[str]) -> Settings:
@@ -49,25 +49,25 @@ def _load(scenario_path: Path, settings: Settings) -> None:
     say(text.format(**facts) + (_(", {kept} bookings and requests of the platform kept").format(**facts) if kept else ""))
 
 
-@db.command("load")
+@db.command("load", help=_("Open a day for booking from a scenario, or update it (bookings already made are kept)."))
 def db_load(
-    scenario: Path = typer.Argument(..., help="Scenario YAML file of the day to open (or update)."),
+    scenario: Path = typer.Argument(..., help=_("Scenario YAML file of the day to open (or update).")),
     database: Optional[str] = DbOption,
 ) -> None:
-    """Open a day for booking from a scenario, or update it (bookings already made are kept)."""
     _load(scenario, _settings(database))
 
 
-@db.command("export")
+@db.command("export", help=_("Write a day back as a scenario file: bookings become requests locked on their "
+                              "station and start."))
 def db_export(
-    day: datetime = typer.Option(..., "--date", formats=["%Y-%m-%d"], help="The day (YYYY-MM-DD)."),
-    out_file: Path = typer.Option(..., "--out", help="Scenario YAML file to write."),
+    day: datetime = typer.Option(..., "--date", formats=["%Y-%m-%d"], help=_("The day (YYYY-MM-DD).")),
+    out_file: Path = typer.Option(..., "--out", help=_("Scenario YAML file to write.")),
     database: Optional[str] = DbOption,
-    plan_dir: Optional[Path] = typer.Option(None, "--plan", help="Also write, as a plan folder, where every "
-                                            "request stands now (bookings where they were placed)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing file (and plan folder)."),
+    plan_dir: Optional[Path] = typer.Option(None, "--plan", help=_("Also write, as a plan folder, where every "
+                                                                   "request stands now (bookings where they were "
+                                                                   "placed).")),
+    force: bool = typer.Option(False, "--force", help=_("Replace an existing file (and plan folder).")),
 ) -> None:
-    """Write a day back as a scenario file: bookings become requests locked on their station and start."""
     settings = _settings(database)
     with exits():
         refuse_overwrite(out_file, force)
@@ -77,13 +77,14 @@ def db_export(
         + (_("; and the plan folder {folder}").format(folder=plan_dir) if plan_dir is not None else ""))
 
 
-@db.command("purge")
+@db.command("purge", help=_("Delete the days older than the retention period, with their requests and the party "
+                             "ids they hold."))
 def db_purge(
     database: Optional[str] = DbOption,
     retention_days: Optional[int] = typer.Option(None, "--retention-days", min=0,
-                                                  help="Keep days this recent (default: $REMISE_RETENTION_DAYS, else 30)."),
+                                                  help=_("Keep days this recent (default: $REMISE_RETENTION_DAYS, "
+                                                         "else 30).")),
 ) -> None:
-    """Delete the days older than the retention period, with their requests and the party ids they hold."""
     settings = _settings(database)
     keep = settings.retention_days if retention_days is None else retention_days
     today = datetime.now(ZoneInfo("Europe/Paris")).date()
@@ -94,16 +95,16 @@ def db_purge(
         + (": " + ", ".join(d.isoformat() for d in gone) if gone else ""))
 
 
-@app.command()
+@app.command(help=_("Run the booking platform: the booking page at /, the JSON API at /api/v1 (docs at "
+                    "/api/docs)."))
 def serve(
-    scenario: Optional[Path] = typer.Argument(None, help="A scenario to open for booking first (optional).",
+    scenario: Optional[Path] = typer.Argument(None, help=_("A scenario to open for booking first (optional)."),
                                               show_default=False),
     database: Optional[str] = DbOption,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
-    workers: int = typer.Option(1, "--workers", min=1, max=32, help="Server processes (one per core serves most)."),
+    host: str = typer.Option("127.0.0.1", "--host", help=_("Address to listen on.")),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help=_("Port to listen on.")),
+    workers: int = typer.Option(1, "--workers", min=1, max=32, help=_("Server processes (one per core serves most).")),
 ) -> None:
-    """Run the booking platform: the booking page at /, the JSON API at /api/v1 (docs at /api/docs)."""
     settings = _settings(database)
     if scenario is not None:
         _load(scenario, settings)

@@ -20,12 +20,11 @@ from .common import CsvDialect, Lang
 app = typer.Typer()
 
 
-@app.command()
+@app.command(help=_("Re-render report.html in a plan folder from its files, without solving."))
 def report(
-    plan_dir: Path = typer.Argument(..., help="Plan folder written by `remise plan` or `remise compare`."),
+    plan_dir: Path = typer.Argument(..., help=_("Plan folder written by `remise plan` or `remise compare`.")),
     lang: Lang = common.LangOption,
 ) -> None:
-    """Re-render report.html in a plan folder from its files, without solving."""
     common.speak(lang)
     try:
         problems = write_report(plan_dir, lang.value)
@@ -41,22 +40,21 @@ def report(
     common.say(_("Report written to {file}").format(file=plan_dir / REPORT))
 
 
-@app.command()
+@app.command(help=_("Put staffing choices side by side: the same figures for each scenario, and what changes."))
 def compare(
     inputs: List[Path] = typer.Argument(
-        ..., help="Two or more scenario YAML files (planned now) or plan folders; the first is the reference.",
+        ..., help=_("Two or more scenario YAML files (planned now) or plan folders; the first is the reference."),
         show_default=False,
     ),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="Comparison folder (default: reports/compare-<first>-vs-<second>/)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help=_("Comparison folder (default: reports/compare-<first>-vs-<second>/).")),
     lang: Lang = common.LangOption,
-    time_limit: float = common.TimeLimitOption(60.0, "Seconds for each scenario to plan."),
+    time_limit: float = common.TimeLimitOption(60.0, _("Seconds for each scenario to plan.")),
     workers: int = common.WorkersOption(),
     seed: int = common.SeedOption,
-    deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same plans for the same seed and workers)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing comparison folder."),
+    deterministic: bool = typer.Option(False, "--deterministic", help=_("Reproducible search (same plans for the same seed and workers).")),
+    force: bool = typer.Option(False, "--force", help=_("Replace an existing comparison folder.")),
     csv_dialect: CsvDialect = common.DialectOption,
 ) -> None:
-    """Put staffing choices side by side: the same figures for each scenario, and what changes."""
     common.speak(lang, csv_dialect)
     if len(inputs) < 2:
         common.warn(_("compare needs at least two scenarios or plan folders."))

@@ -12,9 +12,9 @@ from .config import CONFIG_FILE, PYPROJECT, settings
 app = typer.Typer()
 
 
-@app.command("config")
+@app.command("config", help=_("Show the defaults in force in this folder (remise.toml, pyproject.toml "
+                              "\\[tool.remise], REMISE_*) and where each comes from."))
 def show_config() -> None:
-    """Show the defaults in force in this folder (remise.toml, pyproject.toml \\[tool.remise], REMISE_*) and where each comes from."""
     with exits():
         found = settings()
     table = PlainTable(title=escape(_("Settings (strongest first: option, environment, {config}, {pyproject} "

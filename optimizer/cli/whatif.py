@@ -45,22 +45,21 @@ from .planning import default_folder, plan_and_write
 app = typer.Typer()
 
 
-@app.command()
+@app.command(help=_("Re-plan a changed day, moving the fewest published appointments; writes changes.csv."))
 def replan(
-    scenario: Path = typer.Argument(..., help="The changed scenario."),
-    previous_dir: Path = typer.Option(..., "--previous", help="The published plan folder to stay close to."),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="New plan folder (default: reports/<name>/<date>-replan/, beside the plan's)."),
-    time_limit: float = TimeLimitOption(60.0, "Seconds for the whole command, explanations and writing included."),
+    scenario: Path = typer.Argument(..., help=_("The changed scenario.")),
+    previous_dir: Path = typer.Option(..., "--previous", help=_("The published plan folder to stay close to.")),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help=_("New plan folder (default: reports/<name>/<date>-replan/, beside the plan's).")),
+    time_limit: float = TimeLimitOption(60.0, _("Seconds for the whole command, explanations and writing included.")),
     workers: int = WorkersOption(),
     seed: int = SeedOption,
-    deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same files for the same seed and workers)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing plan folder that remise wrote."),
-    explain: bool = typer.Option(True, "--explain/--no-explain", help="Name the resources that keep each 'capacity' request out."),
+    deterministic: bool = typer.Option(False, "--deterministic", help=_("Reproducible search (same files for the same seed and workers).")),
+    force: bool = typer.Option(False, "--force", help=_("Replace an existing plan folder that remise wrote.")),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help=_("Name the resources that keep each 'capacity' request out.")),
     explain_time: float = ExplainTimeOption(),
     lang: Lang = LangOption,
     csv_dialect: CsvDialect = DialectOption,
 ) -> None:
-    """Re-plan a changed day, moving the fewest published appointments; writes changes.csv."""
     speak(lang, csv_dialect)
     loaded, _origins = load(scenario)
     target = out_dir or default_folder(loaded, "replan")
@@ -72,16 +71,15 @@ def replan(
                        previous=previous, keep=(previous_dir,))
 
 
-@app.command()
+@app.command(help=_("Options for one new request beside the current plan, best first."))
 def offer(
-    scenario: Path = typer.Argument(..., help="The scenario the plan was made for."),
-    plan_dir: Path = typer.Option(..., "--plan", help="The current plan folder (kept fixed)."),
-    request_file: Path = typer.Option(..., "--request", help="YAML file with the one new request."),
-    top: int = typer.Option(5, "--top", min=1, max=100, help="How many options at most."),
-    as_json: bool = typer.Option(False, "--json", help="Print the options as JSON (for the booking platform)."),
+    scenario: Path = typer.Argument(..., help=_("The scenario the plan was made for.")),
+    plan_dir: Path = typer.Option(..., "--plan", help=_("The current plan folder (kept fixed).")),
+    request_file: Path = typer.Option(..., "--request", help=_("YAML file with the one new request.")),
+    top: int = typer.Option(5, "--top", min=1, max=100, help=_("How many options at most.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print the options as JSON (for the booking platform).")),
     lang: Lang = LangOption,
 ) -> None:
-    """Options for one new request beside the current plan, best first."""
     speak(lang)
     loaded, _origins = load(scenario)
     with exits():
@@ -114,24 +112,23 @@ def offer(
     out.print(table)
 
 
-@app.command()
+@app.command(help=_("How many officers, per station, keep the share of requests served at the target."))
 def sweep(
-    scenario: Path = typer.Argument(..., help="The scenario whose roster is swept."),
-    officers: list[str] = typer.Option(..., "--officers", help="STATION=MIN..MAX officers to keep (roster order); repeat per station."),
-    target: float = typer.Option(0.95, "--target", min=0.0, max=1.0, help="Share of servable requests to reach."),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder for sweep.csv and sweep.html (default: reports/<name>/<date>-sweep/, beside the plan's)."),
-    time_limit: float = TimeLimitOption(10.0, "Seconds per variant."),
-    workers: int = WorkersOption("CP-SAT workers per variant."),
+    scenario: Path = typer.Argument(..., help=_("The scenario whose roster is swept.")),
+    officers: list[str] = typer.Option(..., "--officers", help=_("STATION=MIN..MAX officers to keep (roster order); repeat per station.")),
+    target: float = typer.Option(0.95, "--target", min=0.0, max=1.0, help=_("Share of servable requests to reach.")),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help=_("Folder for sweep.csv and sweep.html (default: reports/<name>/<date>-sweep/, beside the plan's).")),
+    time_limit: float = TimeLimitOption(10.0, _("Seconds per variant.")),
+    workers: int = WorkersOption(_("CP-SAT workers per variant.")),
     seed: int = SeedOption,
-    deterministic: bool = typer.Option(False, "--deterministic", help="Reproducible search (same results locally and on a cluster)."),
-    all_levels: bool = typer.Option(False, "--all-levels", help="Solve every objective level, not only 'served'."),
-    processes: int = ProcessesOption("Local worker processes."),
-    cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (host:port) to run the variants on."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing sweep folder."),
+    deterministic: bool = typer.Option(False, "--deterministic", help=_("Reproducible search (same results locally and on a cluster).")),
+    all_levels: bool = typer.Option(False, "--all-levels", help=_("Solve every objective level, not only 'served'.")),
+    processes: int = ProcessesOption(_("Local worker processes.")),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help=_("Dask scheduler address (host:port) to run the variants on.")),
+    force: bool = typer.Option(False, "--force", help=_("Replace an existing sweep folder.")),
     lang: Lang = LangOption,
     csv_dialect: CsvDialect = DialectOption,
 ) -> None:
-    """How many officers, per station, keep the share of requests served at the target."""
     speak(lang, csv_dialect)
     loaded, _origins = load(scenario)
     ranges, problems = parse_ranges(officers, loaded)

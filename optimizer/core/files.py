@@ -11,6 +11,8 @@ import os
 import stat
 from pathlib import Path
 
+from .i18n import _
+
 MAX_INPUT_BYTES = 200 * 2**20  # a national day's requests are about 10 MB of CSV
 
 
@@ -33,15 +35,17 @@ def read_text(path: Path | str, limit: int = MAX_INPUT_BYTES) -> str:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, a pipe or a socket"
-            raise UnreadableFile(f"is {kind}, not a regular file; remise reads only files")
+            raise UnreadableFile(_("is a folder, not a regular file; remise reads only files")
+                                 if stat.S_ISDIR(info.st_mode) else
+                                 _("is a device, a pipe or a socket, not a regular file; remise reads only files"))
         if info.st_size > limit:
-            raise UnreadableFile(f"is {_size(info.st_size)}, more than the {_size(limit)} remise reads")
+            raise UnreadableFile(_("is {size}, more than the {limit} remise reads").format(
+                size=_size(info.st_size), limit=_size(limit)))
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             size += len(chunk)
             if size > limit:  # it grew while being read
-                raise UnreadableFile(f"is more than the {_size(limit)} remise reads")
+                raise UnreadableFile(_("is more than the {limit} remise reads").format(limit=_size(limit)))
             chunks.append(chunk)
     finally:
         os.close(fd)
@@ -55,12 +59,12 @@ def read_text(path: Path | str, limit: int = MAX_INPUT_BYTES) -> str:
 def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
     """What is wrong with a file that is not UTF-8, and what to do about it."""
     line = data.count(b"\n", 0, exc.start) + 1
-    where = f"line {line}, byte 0x{data[exc.start]:02x}"
+    byte = f"0x{data[exc.start]:02x}"
     try:
         data.decode("cp1252")
     except UnicodeDecodeError:
-        return f"is not UTF-8 text ({where}): save it as UTF-8"
+        return _("is not UTF-8 text (line {line}, byte {byte}): save it as UTF-8").format(line=line, byte=byte)
     # Windows-1252 is what Excel and Notepad write on a French Windows unless told otherwise.
-    return (f"is not UTF-8 text ({where}); it looks like Windows-1252 (cp1252), as Excel writes "
-            "'CSV (séparateur : point-virgule)': save it as 'CSV UTF-8' instead, or convert it "
-            "with: iconv -f cp1252 -t utf-8 OLD > NEW")
+    return _("is not UTF-8 text (line {line}, byte {byte}); it looks like Windows-1252 (cp1252), as Excel writes "
+             "'CSV (séparateur : point-virgule)': save it as 'CSV UTF-8' instead, or convert it "
+             "with: iconv -f cp1252 -t utf-8 OLD > NEW").format(line=line, byte=byte)

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
+
 QUOTE_LIMIT = 80  # characters of a value a message quotes: enough to recognise it, never a flood
 LINE_LIMIT = 1000  # characters of any one line remise prints
 _REPR = reprlib.Repr()
@@ -55,8 +57,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.entry}, field '{self.field}'" if self.field else self.entry
-        return f"{self.file}: {where}: {self.message}"
+        where = _("{entry}, field '{field}'").format(entry=self.entry, field=self.field) if self.field else self.entry
+        return _("{file}: {where}: {message}").format(file=self.file, where=where, message=self.message)
 
 
 class ScenarioError(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .i18n import _
 from .problems import shown
 
 DAY_END = 24 * 60
@@ -21,17 +22,17 @@ Range = tuple[int, int]
 def parse_time(text: str, *, allow_midnight_end: bool = False) -> int:
     """`H:MM` or `HH:MM` to minutes; `24:00` only where it ends a range."""
     if not isinstance(text, str):
-        raise ValueError(f"expected a time as text 'HH:MM', got {shown(text)}")
+        raise ValueError(_("expected a time as text 'HH:MM', got {value}").format(value=shown(text)))
     match = _TIME.match(text.strip())
     if not match:
-        raise ValueError(f"{shown(text)} is not a time 'HH:MM'")
+        raise ValueError(_("{value} is not a time 'HH:MM'").format(value=shown(text)))
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes >= 60:
-        raise ValueError(f"{shown(text)} has minutes out of range")
+        raise ValueError(_("{value} has minutes out of range").format(value=shown(text)))
     if hours == 24 and minutes == 0 and allow_midnight_end:
         return DAY_END
     if hours >= 24:
-        raise ValueError(f"{shown(text)} is out of range (00:00 to 23:59)")
+        raise ValueError(_("{value} is out of range (00:00 to 23:59)").format(value=shown(text)))
     return hours * 60 + minutes
 
 
@@ -44,10 +45,10 @@ def format_time(minutes: int) -> str:
 
 def _split(text: str) -> tuple[str, str]:
     if not isinstance(text, str):
-        raise ValueError(f"expected a time range as text 'HH:MM-HH:MM', got {shown(text)}")
+        raise ValueError(_("expected a time range as text 'HH:MM-HH:MM', got {value}").format(value=shown(text)))
     parts = text.split("-")
     if len(parts) != 2:
-        raise ValueError(f"{shown(text)} is not a range 'HH:MM-HH:MM'")
+        raise ValueError(_("{value} is not a range 'HH:MM-HH:MM'").format(value=shown(text)))
     return parts[0], parts[1]
 
 
@@ -57,9 +58,9 @@ def parse_range(text: str) -> Range:
     start = parse_time(first)
     end = parse_time(last, allow_midnight_end=True)
     if end == 0:
-        raise ValueError(f"{shown(text)} ends at 00:00: write 24:00 for the end of the day")
+        raise ValueError(_("{value} ends at 00:00: write 24:00 for the end of the day").format(value=shown(text)))
     if end <= start:
-        raise ValueError(f"{shown(text)} is empty or ends before it starts")
+        raise ValueError(_("{value} is empty or ends before it starts").format(value=shown(text)))
     return start, end
 
 
@@ -69,7 +70,7 @@ def parse_shift(text: str) -> Range:
     start = parse_time(first)
     end = parse_time(last, allow_midnight_end=True)
     if end == start:
-        raise ValueError(f"{shown(text)} is an empty shift")
+        raise ValueError(_("{value} is an empty shift").format(value=shown(text)))
     return start, end
 
 

@@ -19,8 +19,9 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.csvfile import sniff
 from ..core.files import UnreadableFile, read_text
+from ..core.i18n import N_, _
 from ..core.problems import Problem, ScenarioError, display_path, shown
-from .origins import SINGULAR, Origin, Origins
+from .origins import Origin, Origins, at_entry, at_line, at_row, entry_name
 from .references import check_references
 from .schema import Lock, Officer, Policy, Request, Scenario, Station
 from .yamltext import LineDict, load_text_yaml
@@ -64,6 +65,54 @@ def _field_name(loc: tuple) -> str:
     return out
 
 
+# Pydantic's messages by error type, in the user's language; its English is the fallback.
+_PYDANTIC = {
+    "missing": N_("required field is missing"),
+    "extra_forbidden": N_("unknown field (check the spelling against the scenario format)"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "string_type": N_("must be text"),
+    "string_too_short": N_("may not be empty"),
+    "string_too_long": N_("must be at most {max_length} characters"),
+    "list_type": N_("must be a list"),
+    "tuple_type": N_("must be a list"),
+    "dict_type": N_("must be a mapping"),
+    "model_type": N_("must be a mapping"),
+    "model_attributes_type": N_("must be a mapping"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "literal_error": N_("must be one of {expected}"),
+    "enum": N_("must be one of {expected}"),
+    "date_parsing": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
+    "date_from_datetime_parsing": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
+    "date_type": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
+    "too_short": N_("must have at least {min_length} item(s)"),
+    "too_long": N_("must have at most {max_length} item(s)"),
+}
+
+
+def pydantic_message(item: dict) -> str:
+    """One pydantic error as a sentence: ours (a validator's ValueError, already in the user's
+    language), or its type's message, or pydantic's own English if the type is not listed."""
+    if item["type"] == "value_error":
+        return str(item.get("ctx", {}).get("error", item["msg"]))
+    template = _PYDANTIC.get(item["type"])
+    if template is None:
+        return item["msg"]
+    try:
+        return _(template).format(**{k: v for k, v in item.get("ctx", {}).items() if isinstance(v, (int, float, str))})
+    except (KeyError, IndexError):
+        return item["msg"]
+
+
 def _pydantic_problems(error: ValidationError, file: str, entry: str, prefix: str = "") -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
@@ -71,14 +120,7 @@ def _pydantic_problems(error: ValidationError, file: str, entry: str, prefix: st
         name = _field_name(loc)
         if prefix:
             name = f"{prefix}.{name}" if name else prefix
-        message = item["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        if item["type"] == "extra_forbidden":
-            message = "unknown field (check the spelling against the scenario format)"
-        elif item["type"] == "missing":
-            message = "required field is missing"
-        problems.append(Problem(file, entry, name, message))
+        problems.append(Problem(file, entry, name, pydantic_message(item)))
     return problems
 
 
@@ -88,7 +130,7 @@ def _resolve(base: Path, value: str, file: str, entry: str, field_name: str, pro
         path = (base / value).resolve()
         path.exists()
     except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
-        problems.append(Problem(file, entry, field_name, f"unusable path {shown(value)}: {_reason(exc)}"))
+        problems.append(Problem(file, entry, field_name, _("unusable path {path}: {reason}").format(path=shown(value), reason=_reason(exc))))
         return None
     return path
 
@@ -103,11 +145,11 @@ def _read(path: Path, label: str, problems: list[Problem]) -> str | None:
     try:
         return read_text(path)
     except FileNotFoundError:
-        problems.append(Problem(display_path(path), label, "", "file not found"))
+        problems.append(Problem(display_path(path), label, "", _("file not found")))
     except UnreadableFile as exc:
-        problems.append(Problem(display_path(path), label, "", f"the file {exc}"))
+        problems.append(Problem(display_path(path), label, "", _("the file {problem}").format(problem=exc)))
     except (OSError, RuntimeError) as exc:
-        problems.append(Problem(display_path(path), label, "", f"cannot be read: {_reason(exc)}"))
+        problems.append(Problem(display_path(path), label, "", _("cannot be read: {reason}").format(reason=_reason(exc))))
     return None
 
 
@@ -118,13 +160,15 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
     try:
         return load_text_yaml(text)
     except RecursionError:  # the limits of yamltext should stop it first
-        problems.append(Problem(display_path(path), "file", "", "nested too deeply to read"))
+        problems.append(Problem(display_path(path), _("file"), "", _("nested too deeply to read")))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(display_path(path), "file", "", f"not valid YAML{where}: {reason}"))
+        message = (_("not valid YAML at line {line}, column {column}: {reason}").format(
+            line=mark.line + 1, column=mark.column + 1, reason=reason) if mark else
+            _("not valid YAML: {reason}").format(reason=reason))
+        problems.append(Problem(display_path(path), _("file"), "", message))
         return None
 
 
@@ -138,24 +182,23 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
     try:
         rows = list(reader)
     except csv.Error as exc:
-        problems.append(Problem(file, section, "", f"not valid CSV: {exc}"))
+        problems.append(Problem(file, section, "", _("not valid CSV: {reason}").format(reason=exc)))
         return None
     if not rows:
         return []
     header = [h.strip() for h in rows[0]]
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
-        problems.append(Problem(file, "header", shown(repeated[0]), "column named twice: which one holds the value?"))
+        problems.append(Problem(file, _("header"), shown(repeated[0]), _("column named twice: which one holds the value?")))
         return None
     entries: list[RawEntry] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        origin = Origin(file, f"row {number}", csv=True)
+        origin = Origin(file, at_row(number), csv=True)
         if len(row) != len(header):
-            problems.append(
-                Problem(file, f"row {number}", "", f"has {len(row)} cells, the header has {len(header)}")
-            )
+            problems.append(Problem(file, at_row(number), "", _("has {cells} cells, the header has {header}").format(
+                cells=len(row), header=len(header))))
             continue
         data: dict[str, Any] = {}
         lock: dict[str, Any] = {}
@@ -172,10 +215,10 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
         if lock:
             missing = sorted(f"locked_{k}" for k in LOCK_REQUIRED if k not in lock)
             if missing:
-                entry = f"{SINGULAR[section]} {shown(data['id'])} (row {number})" if data.get("id") else f"row {number}"
+                entry = entry_name(section, shown(data["id"]), at_row(number)) if data.get("id") else at_row(number)
                 problems.append(Problem(file, entry, missing[0],
-                                        "a lock needs locked_station and locked_start (locked_place and"
-                                        " locked_officer are optional)"))
+                                        _("a lock needs locked_station and locked_start (locked_place and"
+                                          " locked_officer are optional)")))
                 continue
             data["locked"] = lock
         entries.append(RawEntry(LineDict(data), origin))
@@ -185,7 +228,7 @@ def _read_csv(path: Path, section: str, problems: list[Problem]) -> list[RawEntr
 def _read_section(value: Any, section: str, base: Path, file: str, problems: list[Problem]) -> list[RawEntry]:
     """A section is a list written inline, or a path to a YAML list or a CSV file."""
     if isinstance(value, str):
-        path = _resolve(base, value, file, "scenario", section, problems)
+        path = _resolve(base, value, file, _("scenario"), section, problems)
         if path is None:
             return []
         if path.suffix.lower() == ".csv":
@@ -194,14 +237,14 @@ def _read_section(value: Any, section: str, base: Path, file: str, problems: lis
         if loaded is None:
             return []
         if not isinstance(loaded, list):
-            problems.append(Problem(display_path(path), section, "", "must be a YAML list of entries"))
+            problems.append(Problem(display_path(path), section, "", _("must be a YAML list of entries")))
             return []
         return _entries(loaded, section, display_path(path), problems)
     if isinstance(value, list):
         return _entries(value, section, file, problems)
     if value is None:
         return []
-    problems.append(Problem(file, "scenario", section, "must be a list or a path to a YAML or CSV file"))
+    problems.append(Problem(file, _("scenario"), section, _("must be a list or a path to a YAML or CSV file")))
     return []
 
 
@@ -209,9 +252,9 @@ def _entries(items: list, section: str, file: str, problems: list[Problem]) -> l
     entries = []
     for index, item in enumerate(items, start=1):
         line = getattr(item, "line", None)
-        where = f"line {line}" if line else f"entry {index}"
+        where = at_line(line) if line else at_entry(index)
         if not isinstance(item, dict):
-            problems.append(Problem(file, f"{SINGULAR[section]} #{index} ({where})", "", "must be a mapping"))
+            problems.append(Problem(file, entry_name(section, f"#{index}", where), "", _("must be a mapping")))
             continue
         entries.append(RawEntry(item, Origin(file, where)))
     return entries
@@ -226,37 +269,38 @@ def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], 
     """Merge one file (after its parents) into the layer; False if a file of the chain was unreadable."""
     file = display_path(path)
     before = len(problems)
-    data = _read_yaml(path, "scenario", problems)
+    data = _read_yaml(path, _("scenario"), problems)
     origins.files.append(path)
     if data is None:
         if len(problems) == before:
-            problems.append(Problem(file, "scenario", "", "the file is empty"))
+            problems.append(Problem(file, _("scenario"), "", _("the file is empty")))
         return False
     if not isinstance(data, dict):
-        problems.append(Problem(file, "scenario", "", "must be a YAML mapping with name, date, stations, ..."))
+        problems.append(Problem(file, _("scenario"), "", _("must be a YAML mapping with name, date, stations, ...")))
         return False
     readable = True
     for key in data:
         if key not in TOP_KEYS:
-            problems.append(Problem(file, "scenario", str(key), "unknown field (check the spelling)"))
+            problems.append(Problem(file, _("scenario"), str(key), _("unknown field (check the spelling)")))
 
     parent = data.get("extends")
     if parent is not None:
         if not isinstance(parent, str):
-            problems.append(Problem(file, "scenario", "extends", "must be a path to a scenario file"))
+            problems.append(Problem(file, _("scenario"), "extends", _("must be a path to a scenario file")))
         else:
-            parent_path = _resolve(path.parent, parent, file, "scenario", "extends", problems)
+            parent_path = _resolve(path.parent, parent, file, _("scenario"), "extends", problems)
             if parent_path is None:
                 pass
             elif len(chain) >= MAX_EXTENDS:
-                problems.append(Problem(file, "scenario", "extends", f"more than {MAX_EXTENDS} files extend one "
-                                        "another: flatten the chain"))
+                problems.append(Problem(file, _("scenario"), "extends", _(
+                    "more than {most} files extend one another: flatten the chain").format(most=MAX_EXTENDS)))
                 readable = False
             elif parent_path in chain:
                 cycle = " -> ".join(display_path(p) for p in [*chain, parent_path])
-                problems.append(Problem(file, "scenario", "extends", f"cycle of extends: {cycle}"))
+                problems.append(Problem(file, _("scenario"), "extends", _("cycle of extends: {cycle}").format(cycle=cycle)))
             elif not parent_path.exists():
-                problems.append(Problem(file, "scenario", "extends", f"parent file '{parent}' not found"))
+                problems.append(Problem(file, _("scenario"), "extends", _("parent file {parent} not found").format(
+                    parent=shown(parent))))
                 readable = False
             else:
                 readable = _apply_file(parent_path, layer, origins, [*chain, parent_path], problems)
@@ -269,12 +313,12 @@ def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], 
     policy = data.get("policy")
     if policy is not None:
         if not isinstance(policy, dict):
-            problems.append(Problem(file, "policy", "", "must be a mapping"))
+            problems.append(Problem(file, "policy", "", _("must be a mapping")))
         else:
             for key, value in policy.items():
                 if key == "categories":
                     if not isinstance(value, dict):
-                        problems.append(Problem(file, "policy", "categories", "must be a mapping of name -> category"))
+                        problems.append(Problem(file, "policy", "categories", _("must be a mapping of name -> category")))
                         continue
                     for name, category in value.items():
                         layer.categories[name] = category
@@ -294,8 +338,8 @@ def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], 
                 continue
             if entry_id in seen:
                 problems.append(
-                    Problem(entry.origin.file, f"{SINGULAR[section]} {shown(entry_id)} ({entry.origin.where})", "id",
-                            f"duplicate {SINGULAR[section]} id '{entry_id}'")
+                    Problem(entry.origin.file, entry_name(section, shown(entry_id), entry.origin.where), "id",
+                            _("this id is already used by another entry of {section}").format(section=section))
                 )
                 continue
             seen.add(entry_id)
@@ -311,18 +355,18 @@ def _apply_file(path: Path, layer: _Layer, origins: Origins, chain: list[Path], 
 
 def _apply_remove(remove: Any, layer: _Layer, file: str, problems: list[Problem]) -> None:
     if not isinstance(remove, dict):
-        problems.append(Problem(file, "remove", "", "must be a mapping {officers: [...], requests: [...], stations: [...]}"))
+        problems.append(Problem(file, "remove", "", _("must be a mapping {officers: [...], requests: [...], stations: [...]}")))
         return
     for section, ids in remove.items():
         if section not in SECTIONS:
-            problems.append(Problem(file, "remove", str(section), "unknown section: use stations, officers or requests"))
+            problems.append(Problem(file, "remove", str(section), _("unknown section: use stations, officers or requests")))
             continue
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            problems.append(Problem(file, "remove", section, "must be a list of ids"))
+            problems.append(Problem(file, "remove", section, _("must be a list of ids")))
             continue
         for entry_id in ids:
             if entry_id not in layer.sections[section]:
-                problems.append(Problem(file, "remove", section, f"no {SINGULAR[section]} {shown(entry_id)} to remove"))
+                problems.append(Problem(file, "remove", section, _("nothing to remove: there is no {entry}").format(entry=entry_name(section, shown(entry_id)))))
                 continue
             del layer.sections[section][entry_id]
             if section == "stations":
@@ -337,21 +381,21 @@ def _validate_entries(layer: _Layer, origins: Origins, problems: list[Problem]) 
     for section, model in SECTIONS.items():
         models[section] = []
         for entry in layer.unnamed[section]:
-            label = f"{SINGULAR[section]} ({entry.origin.where})"
+            label = entry_name(section, None, entry.origin.where)
             try:
                 model.model_validate(dict(entry.data))
             except ValidationError as exc:
                 problems.extend(_pydantic_problems(exc, entry.origin.file, label))
             else:  # valid apart from the id, which is then empty or not text
-                problems.append(Problem(entry.origin.file, label, "id", "required field is missing"))
+                problems.append(Problem(entry.origin.file, label, "id", _("required field is missing")))
         for entry_id, entry in layer.sections[section].items():
             origins.entries[(section, entry_id)] = entry.origin
             data = dict(entry.data)
             written_wrong = None
             if section == "requests" and "stations" not in data:
-                written_wrong = "required field is missing"
+                written_wrong = _("required field is missing")
             elif section == "requests" and data.get("stations") == []:
-                written_wrong = "may not be empty"
+                written_wrong = _("may not be empty")
             if written_wrong:
                 problems.append(origins.problem(section, entry_id, "stations", written_wrong))
             if section == "requests" and isinstance(data.get("stations"), list) and layer.removed_stations:
@@ -376,7 +420,8 @@ def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
     try:
         path = Path(path).resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
-        raise ScenarioError([Problem(str(path), "scenario", "", f"unusable path: {_reason(exc)}")]) from None
+        raise ScenarioError([Problem(str(path), _("scenario"), "", _("unusable path: {reason}").format(
+            reason=_reason(exc)))]) from None
     file = display_path(path)
     problems: list[Problem] = []
     layer = _Layer()
@@ -387,13 +432,13 @@ def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
     header_ok = True
     for key in ("name", "date"):
         if getattr(layer, key) is None:
-            problems.append(Problem(file, "scenario", key, "required field is missing"))
+            problems.append(Problem(file, _("scenario"), key, _("required field is missing")))
             header_ok = False
     if header_ok:
         try:
             Scenario(name=layer.name, date=layer.date)
         except ValidationError as exc:
-            problems.extend(_pydantic_problems(exc, file, "scenario"))
+            problems.extend(_pydantic_problems(exc, file, _("scenario")))
 
     policy = None
     categories = {}
@@ -420,7 +465,7 @@ def load_scenario(path: Path | str) -> tuple[Scenario, Origins]:
             stations=models["stations"], officers=models["officers"], requests=models["requests"],
         )
     except ValidationError as exc:
-        raise ScenarioError(_pydantic_problems(exc, file, "scenario")) from None
+        raise ScenarioError(_pydantic_problems(exc, file, _("scenario"))) from None
     problems.extend(check_references(scenario, origins))
     if problems:
         raise ScenarioError(problems)
@@ -432,25 +477,27 @@ def load_request(path: Path | str, scenario: Scenario) -> Request:
     try:
         path = Path(path).resolve()
     except (OSError, RuntimeError) as exc:
-        raise ScenarioError([Problem(str(path), "request", "", f"unusable path: {_reason(exc)}")]) from None
+        raise ScenarioError([Problem(str(path), _("request"), "", _("unusable path: {reason}").format(
+            reason=_reason(exc)))]) from None
     file = display_path(path)
     problems: list[Problem] = []
-    data = _read_yaml(path, "request", problems)
+    data = _read_yaml(path, _("request"), problems)
     if isinstance(data, list) and len(data) == 1:
         data = data[0]
     if not problems and not isinstance(data, dict):
-        problems.append(Problem(file, "request", "", "must be one request as a YAML mapping"))
+        problems.append(Problem(file, _("request"), "", _("must be one request as a YAML mapping")))
     if problems:
         raise ScenarioError(problems)
-    label = f"request ({'line ' + str(data.line) if getattr(data, 'line', None) else 'entry 1'})"
+    where = at_line(data.line) if getattr(data, "line", None) else at_entry(1)
+    label = entry_name("requests", None, where)
     try:
         request = Request.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(_pydantic_problems(exc, file, label)) from None
     origins = Origins(scenario_file=file)
-    origins.entries[("requests", request.id)] = Origin(file, label.split("(")[1].rstrip(")"))
+    origins.entries[("requests", request.id)] = Origin(file, where)
     if request.id in scenario.request_by_id:
-        raise ScenarioError([origins.problem("requests", request.id, "id", "a request with this id is already in the scenario")])
+        raise ScenarioError([origins.problem("requests", request.id, "id", _("a request with this id is already in the scenario"))])
     day = scenario.with_changes(requests=[*scenario.requests, request])
     problems = [p for p in check_references(day, origins) if p.file == file]
     if problems:

@@ -10,9 +10,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.i18n import N_, _
 from ..core.problems import Problem, shown
 
-SINGULAR = {"stations": "station", "officers": "officer", "requests": "request"}
+# An entry of a section named in a message, with where it was written and without.
+_PLACED = {"stations": N_("station {id} ({where})"), "officers": N_("officer {id} ({where})"),
+           "requests": N_("request {id} ({where})")}
+_NAMED = {"stations": N_("station {id}"), "officers": N_("officer {id}"), "requests": N_("request {id}")}
+
+
+def entry_name(section: str, entry_id: str | None, where: str | None = None) -> str:
+    """"request 'x' (line 3)", "request 'x'", or "request (line 3)" when it has no id, in the user's language."""
+    if entry_id is None:
+        return _(_PLACED[section]).format(id="", where=where).replace("  ", " ")
+    if where is None:
+        return _(_NAMED[section]).format(id=entry_id)
+    return _(_PLACED[section]).format(id=entry_id, where=where)
+
+
+def at_line(number: int) -> str:
+    return _("line {n}").format(n=number)
+
+
+def at_row(number: int) -> str:
+    return _("row {n}").format(n=number)
+
+
+def at_entry(number: int) -> str:
+    return _("entry {n}").format(n=number)
 
 
 @dataclass
@@ -20,7 +45,7 @@ class Origin:
     """Where an entry was written: the file and a line or row."""
 
     file: str
-    where: str  # "line 12", "row 5"
+    where: str  # "line 12", "row 5", in the user's language
     csv: bool = False
 
 
@@ -37,8 +62,8 @@ class Origins:
         """(file, "request 'x' (line 3)") for a message about an entry."""
         origin = self.entries.get((section, entry_id))
         if origin is None:
-            return self.scenario_file, f"{SINGULAR[section]} {shown(entry_id)}"
-        return origin.file, f"{SINGULAR[section]} {shown(entry_id)} ({origin.where})"
+            return self.scenario_file, entry_name(section, shown(entry_id))
+        return origin.file, entry_name(section, shown(entry_id), origin.where)
 
     def problem(self, section: str, entry_id: str, field_name: str, message: str) -> Problem:
         file, label = self.entry_label(section, entry_id)

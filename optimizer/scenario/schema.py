@@ -26,6 +26,8 @@ from pydantic import (
 )
 
 from ..core.codes import POLICY_LEVELS, Level
+from ..core.i18n import _, integer
+from ..core.problems import shown
 from ..core.times import (
     Range,
     format_range,
@@ -60,13 +62,14 @@ def _text_shift(value):
 
 def _no_bool(value):
     if isinstance(value, bool):
-        raise ValueError("expected a whole number, not true/false")
+        raise ValueError(_("expected a whole number, not true/false"))
     return value
 
 
 def _policy_level(value):
     if isinstance(value, str) and value not in POLICY_LEVELS:
-        raise ValueError(f"'{value}' is not an objective level (one of {', '.join(POLICY_LEVELS)})")
+        raise ValueError(_("{value} is not an objective level (one of {levels})").format(
+            value=shown(value), levels=", ".join(POLICY_LEVELS)))
     return value
 
 
@@ -75,6 +78,7 @@ def _policy_level(value):
 # 1,440 minutes. Text carries no control or invisible formatting characters (they would reach
 # terminals and spreadsheets raw, or make two ids look alike).
 ID_LENGTH, NAME_LENGTH, TEXT_LENGTH = 64, 100, 300
+NAME_BYTES = 200  # a folder name holds 255 bytes; the name is one, with room for what is added to it
 MAX_MINUTES, MAX_PRIORITY, MAX_COUNT = 24 * 60, 1_000_000, 100_000
 
 
@@ -82,8 +86,8 @@ def _printable(value):
     if isinstance(value, str):
         for char in value:
             if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-                raise ValueError(f"contains the control or invisible character U+{ord(char):04X} "
-                                 f"({unicodedata.name(char, 'unnamed')}); use plain text")
+                raise ValueError(_("contains the control or invisible character {code} ({name}); use plain text").format(
+                    code=f"U+{ord(char):04X}", name=unicodedata.name(char, "?")))
     return value
 
 
@@ -93,14 +97,16 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def _iso_date(value):
     """A date as the format writes it, YYYY-MM-DD; 01/12/2026 is ambiguous across countries."""
     if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
-        raise ValueError(f"{value.strip()[:40]!r} is not a date written YYYY-MM-DD (AAAA-MM-JJ), for example 2026-12-01")
+        raise ValueError(_("{value} is not a date written YYYY-MM-DD (AAAA-MM-JJ), for example 2026-12-01").format(
+            value=shown(value.strip()[:40])))
     return value.strip() if isinstance(value, str) else value
 
 
 def _at_most(limit: int):
     def check(value: str) -> str:
         if len(value) > limit:
-            raise ValueError(f"at most {limit} characters (this one has {len(value):,})")
+            raise ValueError(_("at most {limit} characters (this one has {length})").format(
+                limit=limit, length=integer(len(value))))
         return value
     return AfterValidator(check)
 
@@ -139,11 +145,11 @@ class Category(Strict):
     def _forbidden_or_runnable(self) -> Category:
         if self.forbidden is not None:
             if not self.forbidden.strip():
-                raise ValueError("'forbidden' needs the charter's reason as non-empty text")
+                raise ValueError(_("'forbidden' needs the charter's reason as non-empty text"))
             if self.place is not None or self.minutes is not None or self.skill is not None:
-                raise ValueError("a forbidden category has no 'place', 'minutes' or 'skill'")
+                raise ValueError(_("a forbidden category has no 'place', 'minutes' or 'skill'"))
         elif self.place is None or self.minutes is None:
-            raise ValueError("a category needs 'place' and 'minutes', or 'forbidden' with a reason")
+            raise ValueError(_("a category needs 'place' and 'minutes', or 'forbidden' with a reason"))
         return self
 
 
@@ -160,7 +166,7 @@ class Policy(Strict):
     @classmethod
     def _distinct(cls, value: list[Level]) -> list[Level]:
         if len(set(value)) != len(value):
-            raise ValueError("objective levels must be distinct")
+            raise ValueError(_("objective levels must be distinct"))
         return value
 
     def label(self, category: str) -> str:
@@ -249,7 +255,7 @@ class Request(Strict):
         seen = set()
         for station in value:
             if station in seen:
-                raise ValueError(f"station '{station}' is listed twice")
+                raise ValueError(_("station {station} is listed twice").format(station=shown(station)))
             seen.add(station)
         return value
 
@@ -272,7 +278,11 @@ class Scenario(Strict):
     @classmethod
     def _usable_as_folder(cls, value: str) -> str:
         if set(value) == {"."}:
-            raise ValueError("the name is used for the output folder: it cannot be only dots")
+            raise ValueError(_("the name is used for the output folder: it cannot be only dots"))
+        if len(value.encode("utf-8")) > NAME_BYTES:  # 100 emoji are 400 bytes: too long for a folder
+            raise ValueError(_("the name is used for the output folder: at most {limit} bytes in UTF-8 "
+                               "(this one has {length})").format(limit=NAME_BYTES,
+                                                                 length=integer(len(value.encode("utf-8")))))
         return value
 
     @cached_property

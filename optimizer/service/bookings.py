@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 
 from ..core.codes import Reason
 from ..core.findings import Finding, Why, finding
-from ..core.problems import InputError
+from ..core.i18n import _
+from ..core.problems import InputError, shown
+from ..scenario.origins import entry_name
 from ..scenario.references import check_references
 from ..scenario.schema import Lock, Scenario
 from ..scenario.schema import Request as ScenarioRequest
@@ -138,7 +140,8 @@ def _request(scenario: Scenario, wish: Wish, request_id: str, lock: Lock | None 
         "seller": wish.seller, "buyer": wish.buyer, "party_size": wish.party_size,
         **({"locked": lock} if lock is not None else {}),
     })
-    problems = [p for p in check_references(scenario.with_changes(requests=[request])) if p.entry.startswith("request")]
+    named = entry_name("requests", shown(request_id))  # the wish's problems, not the day's
+    problems = [p for p in check_references(scenario.with_changes(requests=[request])) if p.entry.startswith(named)]
     if problems:
         name = problems[0].field
         raise Invalid(name.split(".", 1)[1] if name.startswith("locked.") else name.split("[")[0], problems[0].message)
@@ -203,7 +206,7 @@ def _check(session: Session, day: Day, wish: Wish, station: str, start: int,
     scenario, plan = promises(session, day)
     request = _request(scenario, wish, request_id, Lock(station=station, start=start))
     if station not in request.stations:
-        raise Invalid("station", f"'{station}' is not one of the stations asked for")
+        raise Invalid("station", _("{station} is not one of the stations asked for").format(station=shown(station)))
     _screened(scenario, request)
     day_with = scenario.with_changes(requests=[*scenario.requests, request])
     return request, offer_at(day_with, plan, request, station, start)
