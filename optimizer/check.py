@@ -444,7 +444,7 @@ def _people(scenario: Scenario, booked: list[_Booked], out: list[str]) -> None:
     gap = scenario.policy.party_travel_minutes
     by_person: dict[str, list[_Booked]] = defaultdict(list)
     for b in booked:
-        for person in {b.request.seller, b.request.buyer}:
+        for person in dict.fromkeys((b.request.seller, b.request.buyer)):
             by_person[person].append(b)
     for person, items in sorted(by_person.items()):
         for a, b in combinations(sorted(items, key=lambda x: (x.start, x.rid)), 2):

@@ -75,7 +75,9 @@ def energetic_cuts(d: Draft) -> None:
             if places and members:
                 energy(d, members, lambda a, b, p=places: p * open_minutes(a, b))
         officers = d.scenario.officers_at(station.id)
-        skills = {d.scenario.category(r).skill for r, *_ in rows}
+        # In a fixed order (None first): a set's order follows the process's string hashing, so
+        # constraints added in it gave another plan in another process, deterministic or not.
+        skills = sorted({d.scenario.category(r).skill for r, *_ in rows}, key=lambda s: (s is not None, s or ""))
         for skill in skills:
             # Requests needing `skill` (or any request, for None) against the officers who could take them.
             crew = [o for o in officers if skill is None or skill in o.skills]
@@ -160,7 +162,7 @@ def skill_cumulatives(d: Draft) -> None:
             option = next(o for o in d.options[r.id] if o.station == station.id)
             demand = capacity if option.kind == "room" else 1
             skill = d.scenario.category(r).skill
-            for key in {None, skill}:
+            for key in dict.fromkeys((None, skill)):  # not a set: its order follows string hashing
                 members[key].append((r, at, demand))
         for skill, group in members.items():
             crew = [o for o in officers if skill is None or skill in o.skills]

@@ -84,7 +84,7 @@ class Occupancy:
         self._duty[officer].add(start, end, kind)
         if kind == "room":
             self._visits[station].add(start, end, request.party_size)
-        for person in {request.seller, request.buyer}:
+        for person in dict.fromkeys((request.seller, request.buyer)):
             self._people[person].add(start, end, (station, request.id))
         self._minutes[officer] += end - start
         self._count[officer] += 1

@@ -192,7 +192,7 @@ def _station_lp(scenario: Scenario, screening: Screening, ids: list[str], time_l
             members[option.station, ("place", option.kind)].append(
                 (x, first, last + minutes + turnover, minutes + turnover))
             attention = minutes * (bays_each if option.kind == "room" else 1)
-            for skill in {None, category.skill}:
+            for skill in dict.fromkeys((None, category.skill)):
                 members[option.station, ("attention", skill)].append((x, first, last + minutes, attention))
                 members[option.station, ("load", skill)].append((x, first, last + minutes, minutes))
     for (station_id, resource), group in members.items():
@@ -243,7 +243,7 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
     persons: dict[str, int] = defaultdict(int)
     for rid in ids:
         request = scenario.request_by_id[rid]
-        for person in {request.seller, request.buyer}:
+        for person in dict.fromkeys((request.seller, request.buyer)):
             persons[person] += 1
     cost: list[float] = []
     rows: dict[tuple, list[tuple[int, int]]] = defaultdict(list)  # row key -> (column, coefficient)
@@ -268,13 +268,13 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
                     for t in range(start, start + minutes + turnover, step):
                         rows["place", option.station, option.kind, t].append((column, 1))
                     for t in range(start, start + minutes, step):
-                        for skill in {None, category.skill}:
+                        for skill in dict.fromkeys((None, category.skill)):
                             rows["attention", option.station, skill, t].append((column, demand))
                         if option.kind == "room" and station.max_visitors is not None:
                             rows["visitors", option.station, t].append((column, request.party_size))
                         for person in shared:
                             rows["party", person, t].append((column, 1))
-                    for skill in {None, category.skill}:
+                    for skill in dict.fromkeys((None, category.skill)):
                         rows["load", option.station, skill].append((column, minutes))
         rows["one", rid] = [(column, 1) for column in columns]
         if lock is not None:
