@@ -29,9 +29,15 @@ def a_long_day(tmp_path: Path, requests: int) -> Path:
                          ids=["sigint-one-model", "sigterm-blocks"])
 def test_a_signal_stops_the_search_and_the_best_plan_is_written(tmp_path, signum, requests):
     day, out = a_long_day(tmp_path, requests), tmp_path / "plan"
-    process = subprocess.Popen([sys.executable, "cli.py", "plan", str(day), "--out", str(out), "--time-limit", "120",
-                                "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(8)  # loading, screening, greedy: the search has begun
+    log = tmp_path / "progress.log"
+    process = subprocess.Popen([sys.executable, "cli.py", "--log-file", str(log), "plan", str(day), "--out", str(out),
+                                "--time-limit", "120", "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    # The signal comes once the search has begun (its first log line), however busy the machine.
+    waited = time.monotonic()
+    while not (log.exists() and "résolution" in log.read_text(encoding="utf-8")) and time.monotonic() - waited < 60:
+        time.sleep(0.2)
+    time.sleep(2)
     assert process.poll() is None, process.communicate()
     process.send_signal(signum)
     started = time.monotonic()
