@@ -159,6 +159,17 @@ def test_bad_input_is_a_clear_4xx_and_nothing_is_stored(client, case, send, stat
     assert requests_kept(client.database) == before
 
 
+def test_a_malformed_body_is_answered_in_the_client_s_language(client):
+    wish = {**PHONE, "station": "st-a", "start": "10:00", "email": "a@b.fr", "party_size": 500}
+    french = client.post(f"/api/v1/days/{DAY}/bookings", json=wish)
+    english = client.post(f"/api/v1/days/{DAY}/bookings", json=wish, headers={"Accept-Language": "en-GB"})
+    assert french.status_code == english.status_code == 422
+    said = {tuple(e["loc"]): e["msg"] for e in french.json()["detail"]}
+    assert said[("body", "email")].startswith("champ inconnu")
+    assert said[("body", "party_size")] == "doit valoir au plus 20"
+    assert {tuple(e["loc"]): e["msg"] for e in english.json()["detail"]}[("body", "party_size")] == "must be at most 20"
+
+
 def test_staff_endpoints_need_the_token(client):
     book(client)
     for path in (f"/api/v1/days/{DAY}/plan", f"/api/v1/days/{DAY}/roster",

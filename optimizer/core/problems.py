@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .i18n import _
+from .i18n import N_, _
 
 QUOTE_LIMIT = 80  # characters of a value a message quotes: enough to recognise it, never a flood
 LINE_LIMIT = 1000  # characters of any one line remise prints
@@ -80,3 +80,51 @@ def display_path(path: Path | str) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+# Pydantic's messages by error type, in the user's language; its English is the fallback.
+_PYDANTIC = {
+    "missing": N_("required field is missing"),
+    "extra_forbidden": N_("unknown field (check the spelling against the scenario format)"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "string_type": N_("must be text"),
+    "string_too_short": N_("may not be empty"),
+    "string_too_long": N_("must be at most {max_length} characters"),
+    "list_type": N_("must be a list"),
+    "tuple_type": N_("must be a list"),
+    "dict_type": N_("must be a mapping"),
+    "model_type": N_("must be a mapping"),
+    "model_attributes_type": N_("must be a mapping"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "literal_error": N_("must be one of {expected}"),
+    "enum": N_("must be one of {expected}"),
+    "date_parsing": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
+    "date_from_datetime_parsing": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
+    "date_type": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
+    "too_short": N_("must have at least {min_length} item(s)"),
+    "too_long": N_("must have at most {max_length} item(s)"),
+}
+
+
+def pydantic_message(item: dict) -> str:
+    """One pydantic error as a sentence: ours (a validator's ValueError, already in the user's
+    language), or its type's message, or pydantic's own English if the type is not listed."""
+    if item["type"] == "value_error":
+        return str(item.get("ctx", {}).get("error", item["msg"]))
+    template = _PYDANTIC.get(item["type"])
+    if template is None:
+        return item["msg"]
+    try:
+        return _(template).format(**{k: v for k, v in item.get("ctx", {}).items() if isinstance(v, (int, float, str))})
+    except (KeyError, IndexError):
+        return item["msg"]

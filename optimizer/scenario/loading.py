@@ -19,8 +19,14 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.csvfile import sniff
 from ..core.files import UnreadableFile, read_text
-from ..core.i18n import N_, _
-from ..core.problems import Problem, ScenarioError, display_path, shown
+from ..core.i18n import _
+from ..core.problems import (
+    Problem,
+    ScenarioError,
+    display_path,
+    pydantic_message,
+    shown,
+)
 from .origins import Origin, Origins, at_entry, at_line, at_row, entry_name
 from .references import check_references
 from .schema import Lock, Officer, Policy, Request, Scenario, Station
@@ -63,54 +69,6 @@ def _field_name(loc: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
-
-
-# Pydantic's messages by error type, in the user's language; its English is the fallback.
-_PYDANTIC = {
-    "missing": N_("required field is missing"),
-    "extra_forbidden": N_("unknown field (check the spelling against the scenario format)"),
-    "int_parsing": N_("must be a whole number"),
-    "int_type": N_("must be a whole number"),
-    "int_from_float": N_("must be a whole number"),
-    "float_parsing": N_("must be a number"),
-    "float_type": N_("must be a number"),
-    "finite_number": N_("must be a finite number"),
-    "greater_than": N_("must be greater than {gt}"),
-    "greater_than_equal": N_("must be at least {ge}"),
-    "less_than": N_("must be less than {lt}"),
-    "less_than_equal": N_("must be at most {le}"),
-    "string_type": N_("must be text"),
-    "string_too_short": N_("may not be empty"),
-    "string_too_long": N_("must be at most {max_length} characters"),
-    "list_type": N_("must be a list"),
-    "tuple_type": N_("must be a list"),
-    "dict_type": N_("must be a mapping"),
-    "model_type": N_("must be a mapping"),
-    "model_attributes_type": N_("must be a mapping"),
-    "bool_parsing": N_("must be true or false"),
-    "bool_type": N_("must be true or false"),
-    "literal_error": N_("must be one of {expected}"),
-    "enum": N_("must be one of {expected}"),
-    "date_parsing": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
-    "date_from_datetime_parsing": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
-    "date_type": N_("is not a date written YYYY-MM-DD (AAAA-MM-JJ)"),
-    "too_short": N_("must have at least {min_length} item(s)"),
-    "too_long": N_("must have at most {max_length} item(s)"),
-}
-
-
-def pydantic_message(item: dict) -> str:
-    """One pydantic error as a sentence: ours (a validator's ValueError, already in the user's
-    language), or its type's message, or pydantic's own English if the type is not listed."""
-    if item["type"] == "value_error":
-        return str(item.get("ctx", {}).get("error", item["msg"]))
-    template = _PYDANTIC.get(item["type"])
-    if template is None:
-        return item["msg"]
-    try:
-        return _(template).format(**{k: v for k, v in item.get("ctx", {}).items() if isinstance(v, (int, float, str))})
-    except (KeyError, IndexError):
-        return item["msg"]
 
 
 def _pydantic_problems(error: ValidationError, file: str, entry: str, prefix: str = "") -> list[Problem]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core.i18n import _, language
-from ..core.problems import InputError, ScenarioError
+from ..core.problems import InputError, ScenarioError, pydantic_message
 from ..core.sentences import detail, reason_label
 from ..core.times import format_time
 from . import api, pages
@@ -66,7 +67,9 @@ class _TooLarge(Exception):
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    response = JSONResponse({"detail": "request body too large"}, status_code=413)
+    accept = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    with language(api.lang(accept)):
+        response = JSONResponse({"detail": _("request body too large")}, status_code=413)
     await response(scope, receive, send)
 
 
@@ -87,6 +90,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body)
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed_body(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer, with each message in the client's language (pydantic's English
+        # where a type has no sentence of ours).
+        with language(_lang(request)):
+            errors = [{"loc": list(e.get("loc", ())), "msg": pydantic_message(e), "type": e.get("type")}
+                      for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(DayNotOpen)
     async def day_not_open(request: Request, exc: DayNotOpen) -> JSONResponse:
