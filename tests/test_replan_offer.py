@@ -100,7 +100,7 @@ def test_a_tie_is_told_without_a_proof_of_optimality(pilot):
     # above), but a plan as good as today's with the request forced in is found: that is a tie,
     # a fact whatever the search proved, and the detail says so.
     result = planned(pilot)
-    plan = explain_unserved(pilot, screen(pilot), result.plan, budget=20, workers=1, seed=0)
+    plan = explain_unserved(pilot, screen(pilot), result.plan, budget=8, workers=1, seed=0)
     whys = [f.why for u in plan.unserved if u.reason == Reason.CAPACITY for f in u.findings]
     assert Why.TIE in whys
 
