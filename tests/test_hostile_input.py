@@ -226,7 +226,7 @@ def test_terminal_escapes_in_a_plan_file_reach_check_escaped(tmp_path):
 def test_a_signal_during_a_sweep_exits_without_traceback(tmp_path):
     log = tmp_path / "progress.log"
     process = subprocess.Popen([sys.executable, "cli.py", "--log-file", str(log), "sweep", "scenarios/paris-pilot.yaml",
-                                "--officers", "paris-11=1..3", "--officers", "paris-13=1..3", "--time-limit", "20",
+                                "--officers", "paris-11=1..3", "--officers", "paris-13=1..2", "--time-limit", "20",
                                 "--out", str(tmp_path / "sweep")], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     waited = time.monotonic()  # the signal comes once the sweep has begun, however busy the machine
@@ -235,7 +235,7 @@ def test_a_signal_during_a_sweep_exits_without_traceback(tmp_path):
     time.sleep(1)
     process.send_signal(signal.SIGINT)
     _, errors = process.communicate(timeout=60)
-    assert process.returncode in (130, 2), errors.decode()
+    assert process.returncode == 130, errors.decode()  # stopped while it swept, not refused
     assert b"Traceback" not in errors
 
 

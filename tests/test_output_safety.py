@@ -205,7 +205,7 @@ def test_a_second_plan_stops_before_solving_while_the_first_solves(tmp_path):
     # nothing only to fail when it publishes.
     out = tmp_path / "nested" / "out"
     first = subprocess.Popen(["remise", "--log-file", str(tmp_path / "first.log"), "plan",
-                              str(SCENARIOS / "paris-pilot.yaml"), "--out", str(out), "--time-limit", "60",
+                              str(SCENARIOS / "paris-pilot.yaml"), "--out", str(out), "--time-limit", "12",
                               "--workers", "1"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         lock = out.parent / ".out.lock"
