@@ -97,8 +97,7 @@ def publish(out: Path, force: bool, write: Callable[[Path], None], kind: str = "
             keep: Iterable[Path] = ()) -> None:
     """Write a folder through `write(tmp)` and put it in place at `out`, whole or not at all."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with reserved(out):
+    with reserved(out):  # which makes the parent folders if need be
         _recover(out)
         check_target(out, force, keep)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=TMP_SUFFIX, dir=out.parent))

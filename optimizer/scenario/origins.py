@@ -17,12 +17,14 @@ from ..core.problems import Problem, shown
 _PLACED = {"stations": N_("station {id} ({where})"), "officers": N_("officer {id} ({where})"),
            "requests": N_("request {id} ({where})")}
 _NAMED = {"stations": N_("station {id}"), "officers": N_("officer {id}"), "requests": N_("request {id}")}
+_UNNAMED = {"stations": N_("station ({where})"), "officers": N_("officer ({where})"),
+            "requests": N_("request ({where})")}
 
 
 def entry_name(section: str, entry_id: str | None, where: str | None = None) -> str:
     """"request 'x' (line 3)", "request 'x'", or "request (line 3)" when it has no id, in the user's language."""
     if entry_id is None:
-        return _(_PLACED[section]).format(id="", where=where).replace("  ", " ")
+        return _(_UNNAMED[section]).format(where=where)
     if where is None:
         return _(_NAMED[section]).format(id=entry_id)
     return _(_PLACED[section]).format(id=entry_id, where=where)

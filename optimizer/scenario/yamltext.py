@@ -42,12 +42,11 @@ class LimitError(yaml.MarkedYAMLError):
 class _Limited:
     """Composes nodes within MAX_DEPTH and MAX_EXPANDED_NODES."""
 
-    _depth = 0
-    _sizes: dict[int, int]  # node -> nodes it stands for once aliases are expanded
+    def _start_limits(self) -> None:
+        self._depth = 0
+        self._sizes: dict[int, int] = {}  # node -> nodes it stands for once aliases are expanded
 
     def compose_node(self, parent, index):
-        if self._depth == 0 and not hasattr(self, "_sizes"):
-            self._sizes = {}
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -71,7 +70,9 @@ class _Limited:
 
 
 class TextLoader(_Limited, yaml.SafeLoader):
-    pass
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._start_limits()
 
 
 if yaml.__with_libyaml__:
@@ -86,6 +87,7 @@ if yaml.__with_libyaml__:
             Composer.__init__(self)
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
+            self._start_limits()
 else:  # pragma: no cover - PyYAML's wheels ship libyaml
     FastTextLoader = TextLoader
 
