@@ -457,10 +457,13 @@ def _read_own(folder: Path) -> tuple[Scenario | None, dict[str, Any] | None, lis
     return copy, summary_data, problems
 
 
-def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], plan: Plan) -> list[str]:
+def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], plan: Plan,
+                 report: CheckReport | None = None) -> list[str]:
     """Whether the folder agrees with itself: the scenario copy is the one planned (its hash),
-    summary.json's counts and objective are the plan's, and officers.csv and stations.csv are
-    what the plan gives. Any edit after remise wrote the folder shows here."""
+    summary.json's counts, objective and levels are the plan's, officers.csv and stations.csv
+    are what the plan gives, unserved.csv's details are findings.json's, and changes.csv agrees
+    with plan.csv. Any edit after remise wrote the folder shows here. `report` is the checker's
+    report on `plan` against `copy` where the caller has one already."""
     problems = []
     recorded = summary_data.get("scenario_hash") or summary_data["input_hash"]
     if input_hash(copy) != recorded:
@@ -471,7 +474,7 @@ def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], pla
     for key, value in actual.items():
         if counts[key] != value:
             problems.append(f"{folder / SUMMARY}: counts.{key} is {shown(counts[key])}, the plan has {value}.")
-    levels = check_plan(copy, plan).levels
+    levels = (report or check_plan(copy, plan)).levels  # `report`: the checker's, against the copy, if run
     for name, value in summary_data["objective"].items():
         if name in levels and levels[name] != value:
             problems.append(f"{folder / SUMMARY}: objective {name} is {value}, the plan gives {levels[name]}.")
@@ -667,7 +670,8 @@ def read_folder(folder: Path | str) -> PlanFolder:
         station=r["station"], handovers=_int(r, "handovers"), room_utilisation=_float(r, "room_utilisation"),
         bay_utilisation=_float(r, "bay_utilisation"), peak_visitors=_int(r, "peak_visitors"),
     ))
-    problems = check_plan(scenario, plan).violations + audit_folder(folder, scenario, summary_data, plan)
+    report = check_plan(scenario, plan)  # the copy is the scenario here: one run serves both
+    problems = report.violations + audit_folder(folder, scenario, summary_data, plan, report)
     # Rows naming what the scenario does not know are not drawn (the banner lists them).
     known = Plan([h for h in plan.handovers if h.request_id in scenario.request_by_id
                   and h.officer in scenario.officer_by_id and h.station in scenario.station_by_id
