@@ -15,12 +15,12 @@ from optimizer.core.findings import Blocker, Why
 from optimizer.core.i18n import language
 from optimizer.core.sentences import detail
 from optimizer.plan.changes import changes
-from optimizer.plan.rows import Plan
+from optimizer.plan.rows import Plan, Unserved
 from optimizer.scenario.references import check_references
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers.cpsat import solve
-from optimizer.whatif.explain import explain_unserved
+from optimizer.whatif.explain import Displacement, explain_unserved, trade
 from optimizer.whatif.offer import offers
 
 
@@ -98,11 +98,46 @@ def test_reason_names_the_higher_priority_request():
 def test_a_tie_is_told_without_a_proof_of_optimality(pilot):
     # On the pilot no displacement re-solve proves its optimum in seconds (the bound stays
     # above), but a plan as good as today's with the request forced in is found: that is a tie,
-    # a fact whatever the search proved, and the detail says so.
+    # a fact whatever the search proved. Rows a trade settles are left out: the re-solve is
+    # what is tested here.
     result = planned(pilot)
-    plan = explain_unserved(pilot, screen(pilot), result.plan, budget=8, workers=1, seed=0)
-    whys = [f.why for u in plan.unserved if u.reason == Reason.CAPACITY for f in u.findings]
-    assert Why.TIE in whys
+    screening = screen(pilot)
+    untraded = [u.request_id for u in result.plan.unserved if u.reason == Reason.CAPACITY
+                and trade(pilot, screening, result.plan, pilot.request_by_id[u.request_id]) is None]
+    assert untraded
+    displacement = Displacement(pilot, screening, result.plan, workers=1, seed=0)
+    why, _spent = displacement.why(untraded[0], 8)
+    assert why is not None and why.why == Why.TIE
+
+
+def one_slot(*requests: dict) -> Scenario:
+    """One room, one officer, every request only at 10:00 for 15 minutes."""
+    return day(stations=[{"id": "st-a", "hours": ["10:00-12:00"], "rooms": ["r1"]}],
+               officers=[{"id": "alice", "station": "st-a", "shift": "08:00-16:00"}],
+               requests=list(requests))
+
+
+def test_a_trade_tells_a_tie_that_the_checker_confirms():
+    scenario = one_slot(request("a", windows=["10:00-10:15"]), request("b", windows=["10:00-10:15"]))
+    plan = planned(scenario).plan
+    (served,), (left,) = [h.request_id for h in plan.handovers], [u.request_id for u in plan.unserved]
+    found = trade(scenario, screen(scenario), plan, scenario.request_by_id[left])
+    assert found is not None and found.why == Why.TIE and found.params["replaced"] == [served]
+    # explain_unserved gives it without a re-solve: a budget too short for one still has it.
+    explained = explain_unserved(scenario, screen(scenario), plan, budget=0.1, workers=1)
+    assert found in explained.unserved[0].findings
+
+
+def test_a_trade_finds_a_better_plan_and_never_moves_a_lock():
+    low, high = request("low", windows=["10:00-10:15"]), request("high", windows=["10:00-10:15"], priority=2)
+    scenario = one_slot(low, high)
+    only_low = planned(one_slot(low)).plan  # a plan no optimiser would write: low in, high out
+    plan = Plan(only_low.handovers, [Unserved("high", Reason.CAPACITY)])
+    assert check_plan(scenario, plan).ok
+    found = trade(scenario, screen(scenario), plan, scenario.request_by_id["high"])
+    assert found is not None and found.why == Why.BETTER_PLAN and found.params == {"forced": 2, "current": 1}
+    locked = one_slot({**low, "locked": {"station": "st-a", "start": "10:00"}}, high)
+    assert trade(locked, screen(locked), plan, locked.request_by_id["high"]) is None
 
 
 # -- re-plan ---------------------------------------------------------------
