@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from .check import check_plan
 from .core.i18n import current
-from .core.problems import InputError
+from .core.problems import InputError, PlanRejected
 from .plan.changes import Change
 from .plan.rows import Plan
 from .planfolder.folder import (
@@ -60,15 +60,6 @@ class Stage(StrEnum):
     SOLVING = "solving"
     SOLVING_GROUPS = "solving_groups"
     EXPLAINING = "explaining"
-
-
-class PlanRejected(Exception):
-    """remise's own plan failed the checker: a bug; nothing was written."""
-
-    def __init__(self, violations: list[str], name: str | None = None):
-        self.violations = violations
-        self.name = name
-        super().__init__("\n".join(violations))
 
 
 @dataclass(frozen=True)

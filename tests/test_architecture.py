@@ -2,7 +2,8 @@
 
 A module may import from its own stage or from a stage below it, never above; no
 module of the package is imported inside a function except to keep a heavy optional
-dependency off a path (none is needed today).
+dependency off a path (none is needed today; the CLI loads
+each command's module by name when the command runs, see `cli.COMMANDS`).
 """
 
 from __future__ import annotations

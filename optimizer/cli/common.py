@@ -22,8 +22,7 @@ from rich.table import Table
 from .. import STARTED
 from ..core.csvfile import CSV, DIALECTS, use_dialect
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, ngettext, use_language
-from ..core.problems import InputError, ScenarioError, printable
-from ..runs import PlanRejected
+from ..core.problems import InputError, PlanRejected, ScenarioError, printable
 from ..scenario.loading import load_scenario
 from ..scenario.origins import Origins
 from ..scenario.schema import Scenario

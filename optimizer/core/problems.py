@@ -73,6 +73,15 @@ class InputError(Exception):
     """Bad input that one sentence explains (a folder in the way, a file that is not a plan): exit 2."""
 
 
+class PlanRejected(Exception):
+    """remise's own plan failed the checker: a bug; nothing was written."""
+
+    def __init__(self, violations: list[str], name: str | None = None):
+        self.violations = violations
+        self.name = name
+        super().__init__("\n".join(violations))
+
+
 def display_path(path: Path | str) -> str:
     """Paths relative to the working folder when possible, as a user typed them."""
     path = Path(path)
