@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .check import check_plan
-from .core.i18n import current
+from .core.i18n import _, current, ngettext
 from .core.problems import InputError, PlanRejected
 from .plan.changes import Change
 from .plan.rows import Plan
@@ -90,7 +90,7 @@ def workers(cluster: str | None, processes: int) -> Iterator[Executor]:
         manager = executor(cluster, processes)
         pool = manager.__enter__()
     except (OSError, ValueError, TimeoutError) as exc:  # ClusterError is a ValueError
-        raise InputError(f"cannot use the cluster at {cluster}: {exc}") from None
+        raise InputError(_("cannot use the cluster at {cluster}: {error}").format(cluster=cluster, error=exc)) from None
     try:
         yield pool
     finally:
@@ -200,7 +200,7 @@ def publish_folder(target: Path, force: bool, write: Callable[[Path], None], kin
     except (OutputExists, OutputBusy) as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
-        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise InputError(_("cannot write {target}: {error}").format(target=target, error=exc.strerror or exc)) from None
 
 
 @contextmanager
@@ -215,7 +215,7 @@ def reserved_output(target: Path, force: bool, keep: tuple[Path, ...] = ()) -> I
         except (OutputExists, OutputBusy) as exc:
             raise InputError(str(exc)) from None
         except OSError as exc:  # a parent that cannot be made, a read-only folder
-            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+            raise InputError(_("cannot write {target}: {error}").format(target=target, error=exc.strerror or exc)) from None
         yield
 
 
@@ -224,18 +224,24 @@ def read_previous(folder: Path, scenario: Scenario | None = None) -> Plan:
     against the scenario it was made for (its copy). A plan is never taken on trust: a
     tampered folder (a ghost request, a duplicated row, an edited table) is an input error."""
     if not Path(folder).is_dir():
-        raise InputError(f"{folder} is not a plan folder (no such folder)")
+        raise InputError(_("{folder} is not a plan folder (no such folder)").format(folder=folder))
     redacted = parties_redacted(folder)
     if redacted and scenario is None:
-        raise InputError(f"{folder} was written with --redact-parties: its sellers and buyers are pseudonyms, "
-                         "so it cannot be re-planned; re-plan from the folder written without that option")
+        raise InputError(_("{folder} was written with --redact-parties: its sellers and buyers are pseudonyms, so it "
+                           "cannot be re-planned; re-plan from the folder written without that option").format(
+            folder=folder))
     report = check_folder(scenario, folder)
     if not report.ok:
-        examples = "\n".join(f"  {v}" for v in report.violations[:5])
-        more = f"\n  … and {len(report.violations) - 5} more" if len(report.violations) > 5 else ""
-        whose = "this scenario" if scenario is not None else "the scenario it was made for"
-        raise InputError(f"{folder} does not pass the checker against {whose} "
-                         f"({len(report.violations)} problem(s)):\n{examples}{more}")
+        count, hidden = len(report.violations), len(report.violations) - 5
+        examples = "".join(f"\n  {v}" for v in report.violations[:5])
+        more = ("\n  " + ngettext("… and {n} more", "… and {n} more", hidden).format(n=hidden)) if hidden > 0 else ""
+        refusal = (ngettext("{folder} does not pass the checker against this scenario ({n} problem):",
+                            "{folder} does not pass the checker against this scenario ({n} problems):", count)
+                   if scenario is not None else
+                   ngettext("{folder} does not pass the checker against the scenario it was made for ({n} problem):",
+                            "{folder} does not pass the checker against the scenario it was made for ({n} problems):",
+                            count))
+        raise InputError(refusal.format(folder=folder, n=count) + examples + more)
     return restore_parties(read_plan(folder), scenario) if redacted else read_plan(folder)
 
 
@@ -261,7 +267,7 @@ def existing_plan(path: Path) -> Candidate:
     try:
         return Candidate(name="", source=path, folder=read_folder(path))
     except NotAPlanFolder as exc:
-        raise InputError(f"Not a plan folder: {exc}") from None
+        raise InputError(_("Not a plan folder: {problem}").format(problem=exc)) from None
 
 
 def compare(candidates: list[Candidate], target: Path, force: bool, options: SolveOptions, lang: str = "fr",

@@ -336,7 +336,7 @@ def test_bad_time_is_a_violation_not_a_traceback(tmp_path: Path):
         # a plan folder without unserved.csv
         ("unserved.csv", None, "unserved.csv: the file is missing"),
         # a header without the end column
-        ("plan.csv", "request_id,station,place,officer,start,category,seller,buyer\n", "lacks column(s) end"),
+        ("plan.csv", "request_id,station,place,officer,start,category,seller,buyer\n", "lacks column end"),
         # a row with a cell too few
         ("unserved.csv", "request_id,reason,detail\nr5,forbidden_item\n", "unserved.csv, line 2: 2 cells"),
         # 24:00 cannot start a handover

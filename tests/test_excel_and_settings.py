@@ -148,6 +148,6 @@ def test_a_bad_setting_is_named_with_its_file(tmp_path, monkeypatch):
     assert "remise.toml" in said and "workers" in said and "many" in said
     (tmp_path / "remise.toml").write_text('langue = "fr"\n', encoding="utf-8")
     result, said = invoke("config")
-    assert result.exit_code == 2 and "unknown setting 'langue'" in said
+    assert result.exit_code == 2 and "réglage inconnu 'langue'" in said
     result, said = invoke("config", env={"REMISE_LANG": "de"})
     assert result.exit_code == 2

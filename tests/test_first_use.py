@@ -115,8 +115,11 @@ def test_check_against_another_day_says_so_first(tmp_path):
     later = tmp_path / "later.yaml"
     later.write_text(TINY.read_text(encoding="utf-8").replace("date: 2026-12-01", "date: 2026-12-05"),
                      encoding="utf-8")
-    result, said = invoke("check", later, out, "--lang", "en")
+    result, said = invoke("check", later, out)
     assert result.exit_code == 1
+    first = next(line for line in said.splitlines() if "2026-12" in line)
+    assert "Le planning est du 2026-12-01 et le scénario du 2026-12-05" in first
+    result, said = invoke("check", later, out, "--lang", "en")
     first = next(line for line in said.splitlines() if "2026-12" in line)
     assert "The plan is for 2026-12-01 and the scenario for 2026-12-05" in first
 

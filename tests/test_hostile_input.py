@@ -292,7 +292,7 @@ def test_a_listener_that_is_not_dask_is_refused_within_a_bounded_time(answer):
         started = time.monotonic()
         result = CliRunner().invoke(app, ["plan", str(DATA / "tiny.yaml"), "--cluster", f"127.0.0.1:{port}", *FAST])
         assert result.exit_code == 2, result.output
-        assert "no Dask scheduler" in said(result)
+        assert "ordonnanceur Dask" in said(result)
         assert time.monotonic() - started < 40
     finally:
         server.close()

@@ -43,7 +43,7 @@ def test_force_never_replaces_a_file(tmp_path):
     victim.write_text("mine", encoding="utf-8")
     result = _plan(["--out", str(victim), "--force"])
     assert result.exit_code == 2, result.output
-    assert "not a folder remise wrote" in said(result)
+    assert "n'est pas un dossier écrit par remise" in said(result)
     assert victim.read_text(encoding="utf-8") == "mine"
 
 
@@ -52,7 +52,7 @@ def test_force_never_replaces_a_folder_remise_did_not_write(tmp_path):
     victim.mkdir()
     (victim / "holiday.jpg").write_bytes(b"\xff\xd8")
     result = _plan(["--out", str(victim), "--force"])
-    assert result.exit_code == 2 and "was not written by remise" in said(result)
+    assert result.exit_code == 2 and "n'a pas été écrit par remise" in said(result)
     assert (victim / "holiday.jpg").read_bytes() == b"\xff\xd8"
 
 
@@ -85,7 +85,7 @@ def test_replan_never_replaces_the_previous_plan_or_a_folder_holding_it(tmp_path
         result = CliRunner().invoke(app, ["replan", str(ROOT / "tests" / "data" / "tiny.yaml"), "--previous",
                                           str(published), "--out", str(out), "--force", *TINY_PLAN])
         assert result.exit_code == 2, result.output
-        assert "must be kept" in said(result)
+        assert "doit être conservé" in said(result)
     assert sorted(p.name for p in published.iterdir()) == before
     assert (nest / "neighbour.txt").exists()
 
@@ -191,7 +191,7 @@ def test_a_second_writer_stops_at_once_naming_the_first(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "writing"
         started = time.monotonic()
-        with pytest.raises(OutputBusy, match=f"being written by process {holder.pid}"):
+        with pytest.raises(OutputBusy, match=f"en cours d'écriture par le processus {holder.pid}"):
             publish(out, True, _writer("mine"))
         assert time.monotonic() - started < 2
         assert not out.exists()
@@ -216,7 +216,7 @@ def test_a_second_plan_stops_before_solving_while_the_first_solves(tmp_path):
         started = time.monotonic()
         second = _plan(["--out", str(out)])
         assert second.exit_code == 2, second.output
-        assert f"being written by process {first.pid}" in said(second)
+        assert f"en cours d'écriture par le processus {first.pid}" in said(second)
         assert time.monotonic() - started < 5
         assert first.wait(timeout=120) == 0
         assert (out / "plan.csv").exists() and not lock.exists()
@@ -236,7 +236,7 @@ def test_a_run_that_fails_before_publishing_leaves_no_folders_or_lock_behind(tmp
 
 def test_check_target_refuses_without_force(tmp_path):
     (tmp_path / "out").mkdir()
-    with pytest.raises(OutputExists, match="use --force"):
+    with pytest.raises(OutputExists, match="utilisez --force"):
         publishing.check_target(tmp_path / "out", force=False)
 
 
@@ -255,7 +255,7 @@ def test_generate_replaces_only_a_scenario_file_remise_wrote(tmp_path):
     mine.write_text("total: 12\n", encoding="utf-8")
     args = ["generate", "--size", "pilot", "--seed", "1", "--force", "--out"]
     result = CliRunner().invoke(app, [*args, str(mine)])
-    assert result.exit_code == 2 and "was not written by remise" in said(result)
+    assert result.exit_code == 2 and "n'a pas été écrit par remise" in said(result)
     assert mine.read_text(encoding="utf-8") == "total: 12\n"
     day = tmp_path / "day.yaml"
     assert CliRunner().invoke(app, [*args, str(day)]).exit_code == 0

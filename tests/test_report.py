@@ -301,7 +301,7 @@ def test_compare_takes_a_plan_folder_and_a_default_out(tiny_plan: Path, tmp_path
     html = unescape((out / "comparison.html").read_text(encoding="utf-8"))
     assert "With tiny-b: 2 fewer requests served, 30 fewer officer-minutes, 1 fewer officer rostered" in html
     again = runner.invoke(app, ["compare", str(tiny_plan), str(b), *FAST_ARGS])
-    assert again.exit_code == 2 and "already exists" in again.output
+    assert again.exit_code == 2 and "existe déjà" in again.output
 
 
 @pytest.mark.parametrize("case", ["invalid scenario", "missing file", "one input"])

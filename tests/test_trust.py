@@ -169,7 +169,7 @@ def test_check_covers_changes_csv(folder, tmp_path):
         lines[1] = lines[1].replace("room-1", "room-9")
     _write(new / "changes.csv", lines)
     result = CliRunner().invoke(app, ["check", TINY, str(new)])
-    assert result.exit_code == 1 and "changes.csv, line 2" in said(result), result.output
+    assert result.exit_code == 1 and "changes.csv, ligne 2" in said(result), result.output
 
 
 @pytest.mark.parametrize("tamper", TAMPERING, ids=lambda f: f.__name__)
@@ -178,7 +178,7 @@ def test_replan_refuses_a_tampered_previous_plan(folder, tamper, tmp_path):
     result = CliRunner().invoke(app, ["replan", TINY, "--previous", str(folder), "--out", str(tmp_path / "new"),
                                       *FAST])
     assert result.exit_code == 2, result.output
-    assert "does not pass the checker" in said(result)
+    assert "ne passe pas le contrôle" in said(result)
     assert not (tmp_path / "new").exists()
 
 
@@ -189,7 +189,7 @@ def test_offer_refuses_a_tampered_plan(folder, tamper, tmp_path):
                        "buyer: u-91\n", encoding="utf-8")
     tamper(folder)
     result = CliRunner().invoke(app, ["offer", TINY, "--plan", str(folder), "--request", str(request)])
-    assert result.exit_code == 2 and "does not pass the checker" in said(result)
+    assert result.exit_code == 2 and "ne passe pas le contrôle" in said(result)
 
 
 @pytest.mark.parametrize("tamper", [ghost_request, shortened_handover, edited_officers, edited_counts],

@@ -142,7 +142,8 @@ def setup_logging(quiet: bool, log_file: Optional[Path]) -> None:
         try:
             handler = logging.FileHandler(log_file, encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"--log-file {log_file}: cannot be written ({exc.strerror or exc})") from None
+            raise InputError(_("--log-file {path}: cannot be written ({error})").format(
+                path=log_file, error=exc.strerror or exc)) from None
         handler.setFormatter(stamped)
         log.addHandler(handler)
 

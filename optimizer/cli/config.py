@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from ..core.csvfile import DIALECTS
 from ..core.files import UnreadableFile, read_text
-from ..core.i18n import LANGUAGES, N_
+from ..core.i18n import LANGUAGES, N_, _
 from ..core.problems import InputError
 
 CONFIG_FILE = "remise.toml"
@@ -25,27 +25,27 @@ PYPROJECT = "pyproject.toml"
 
 def _positive_number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 24 * 3600:
-        raise ValueError("a number of seconds, above 0 and at most 86400")
+        raise ValueError(_("a number of seconds, above 0 and at most 86400"))
     return float(value)
 
 
 def _workers(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 64:
-        raise ValueError("a whole number from 1 to 64")
+        raise ValueError(_("a whole number from 1 to 64"))
     return value
 
 
 def _one_of(choices) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if value not in choices:
-            raise ValueError(f"one of {', '.join(choices)}")
+            raise ValueError(_("one of {choices}").format(choices=", ".join(choices)))
         return value
     return check
 
 
 def _folder(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("a folder path")
+        raise ValueError(_("a folder path"))
     return value
 
 
@@ -90,10 +90,10 @@ def _table(path: Path, pyproject: bool) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, UnreadableFile, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as TOML ({exc})") from None
+        raise InputError(_("{path}: cannot be read as TOML ({error})").format(path=path, error=exc)) from None
     table = data.get("tool", {}).get("remise", {}) if pyproject else data
     if not isinstance(table, dict):
-        raise InputError(f"{path}: [tool.remise] is not a table")
+        raise InputError(_("{path}: [tool.remise] is not a table").format(path=path))
     return table
 
 
@@ -107,17 +107,20 @@ def settings(folder: Path | None = None, environ: dict[str, str] | None = None) 
         for name, value in _table(path, pyproject).items():
             key = KEY_BY_NAME.get(name)
             if key is None:
-                raise InputError(f"{path}: unknown setting {name[:40]!r} (known: {', '.join(KEY_BY_NAME)})")
+                raise InputError(_("{path}: unknown setting {name} (known: {known})").format(
+                    path=path, name=repr(name[:40]), known=", ".join(KEY_BY_NAME)))
             try:
                 found[name] = Setting(key, key.check(value), where)
             except ValueError as exc:
-                raise InputError(f"{path}: {name} = {str(value)[:40]!r} is not {exc}") from None
+                raise InputError(_("{path}: {name} = {value} is not {expected}").format(
+                    path=path, name=name, value=repr(str(value)[:40]), expected=exc)) from None
     for key in KEYS:
         if key.env in environ:
             try:
                 found[key.name] = Setting(key, key.check(key.parse(environ[key.env])), key.env)
             except ValueError as exc:
-                raise InputError(f"{key.env}={environ[key.env][:40]!r} is not {exc}") from None
+                raise InputError(_("{name}={value} is not {expected}").format(
+                    name=key.env, value=repr(environ[key.env][:40]), expected=exc)) from None
     return found
 
 

@@ -41,8 +41,8 @@ from ..core.csvfile import (
 )
 from ..core.files import UnreadableFile, read_text
 from ..core.findings import Finding, as_json, verbatim
-from ..core.i18n import language
-from ..core.problems import shown
+from ..core.i18n import _, language, ngettext
+from ..core.problems import pydantic_message, shown
 from ..core.sentences import detail
 from ..core.times import format_time, parse_time
 from ..plan.changes import Change, ChangeKind
@@ -257,7 +257,7 @@ def load_dumped_scenario(path: Path) -> Scenario:
 
 def _time_cell(text: str, *, end: bool) -> int:
     if not _PADDED_TIME.match(text):
-        raise ValueError(f"{shown(text)} is not a zero-padded time HH:MM")
+        raise ValueError(_("{value} is not a zero-padded time HH:MM").format(value=shown(text)))
     return parse_time(text, allow_midnight_end=end)
 
 
@@ -273,26 +273,31 @@ def _read_table(path: Path, columns: tuple[str, ...], problems: list[str]) -> tu
     try:
         text = read_text(path)
     except FileNotFoundError:
-        problems.append(f"{path}: the file is missing.")
+        problems.append(_("{file}: the file is missing.").format(file=path))
         return [], False
     except (OSError, UnreadableFile) as error:
-        problems.append(f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}).")
+        problems.append(_("{file}: cannot be read ({error}).").format(
+            file=path, error=getattr(error, "strerror", None) or error))
         return [], False
     try:
         text, delimiter = sniff(text)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         header = next(reader, None)
         if header is None:
-            problems.append(f"{path}: the file is empty; it needs a header ({', '.join(columns)}).")
+            problems.append(_("{file}: the file is empty; it needs a header ({columns}).").format(
+                file=path, columns=", ".join(columns)))
             return [], False
         header = [name.strip() for name in header]
         repeated = sorted({name for name in header if header.count(name) > 1})
         if repeated:
-            problems.append(f"{path}: the header names column {shown(repeated[0])} twice.")
+            problems.append(_("{file}: the header names column {column} twice.").format(
+                file=path, column=shown(repeated[0])))
             return [], False
         missing = [c for c in columns if c not in header]
         if missing:
-            problems.append(f"{path}: the header lacks column(s) {', '.join(missing)}.")
+            problems.append(ngettext("{file}: the header lacks column {columns}.",
+                                     "{file}: the header lacks columns {columns}.",
+                                     len(missing)).format(file=path, columns=", ".join(missing)))
             return [], False
         rows = []
         for cells in reader:
@@ -300,12 +305,13 @@ def _read_table(path: Path, columns: tuple[str, ...], problems: list[str]) -> tu
             if not cells:
                 continue
             if len(cells) != len(header):
-                problems.append(f"{path}, line {line}: {len(cells)} cells, but the header has {len(header)}.")
+                problems.append(_("{file}, line {line}: {cells} cells, but the header has {columns}.").format(
+                    file=path, line=line, cells=len(cells), columns=len(header)))
                 continue
             rows.append((line, dict(zip(header, (plain(c) for c in cells)))))
         return rows, True
     except csv.Error as error:
-        problems.append(f"{path}: not valid CSV ({error}).")
+        problems.append(_("{file}: not valid CSV ({error}).").format(file=path, error=error))
         return [], False
 
 
@@ -318,7 +324,8 @@ def _read_findings(folder: Path, problems: list[str]) -> dict[str, tuple[Finding
         data = json.loads(read_text(path))
         return {rid: tuple(Finding.from_json(f) for f in items) for rid, items in data.items()}
     except (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
-        problems.append(f"{path}: not the findings remise writes ({shown(str(error))}).")
+        problems.append(_("{file}: not the findings remise writes ({error}).").format(
+            file=path, error=shown(str(error))))
         return {}
 
 
@@ -331,11 +338,11 @@ def read_plan_rows(folder: Path) -> tuple[Plan, list[str], bool]:
     for line, row in plan_rows:
         try:
             if not row["request_id"]:
-                raise ValueError("request_id is empty")
+                raise ValueError(_("request_id is empty"))
             start = _time_cell(row["start"], end=False)
             end = _time_cell(row["end"], end=True)
         except ValueError as error:
-            problems.append(f"{folder / PLAN}, line {line}: {error}.")
+            problems.append(_("{file}, line {line}: {problem}.").format(file=folder / PLAN, line=line, problem=error))
             continue
         plan.handovers.append(Handover(
             start=start, station=row["station"], place=row["place"], request_id=row["request_id"],
@@ -345,7 +352,7 @@ def read_plan_rows(folder: Path) -> tuple[Plan, list[str], bool]:
     findings = _read_findings(folder, problems)
     for line, row in unserved_rows:
         if not row["request_id"]:
-            problems.append(f"{folder / UNSERVED}, line {line}: request_id is empty.")
+            problems.append(_("{file}, line {line}: request_id is empty.").format(file=folder / UNSERVED, line=line))
             continue
         why = findings.get(row["request_id"]) or verbatim(row["detail"])
         plan.unserved.append(Unserved(row["request_id"], row["reason"], why))
@@ -354,7 +361,7 @@ def read_plan_rows(folder: Path) -> tuple[Plan, list[str], bool]:
 
 def read_plan(folder: Path) -> Plan:
     """`plan.csv` and `unserved.csv` of a plan folder; any problem raises ValueError naming file and line."""
-    plan, problems, _ = read_plan_rows(Path(folder))
+    plan, problems, _readable = read_plan_rows(Path(folder))
     if problems:
         raise ValueError("\n".join(problems))
     return plan
@@ -378,8 +385,9 @@ def check_folder(scenario: Scenario | None, folder: Path) -> CheckReport:
         return CheckReport(problems + own, {})
     if scenario is not None and summary_data is not None and summary_data["date"] != scenario.date.isoformat():
         # Said first: every opening-hours violation below follows from it.
-        problems.insert(0, f"The plan is for {summary_data['date'][:20]} and the scenario for "
-                           f"{scenario.date.isoformat()}: is this the scenario the plan was made from?")
+        problems.insert(0, _("The plan is for {plan_date} and the scenario for {scenario_date}: is this the "
+                             "scenario the plan was made from?").format(plan_date=summary_data["date"][:20],
+                                                                        scenario_date=scenario.date.isoformat()))
     report = check_plan(target, plan)
     if not readable:
         return CheckReport(problems + own, report.levels)
@@ -406,23 +414,26 @@ def _read_summary(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads(read_text(path))
     except FileNotFoundError:
-        raise NotAPlanFolder(f"{path} is missing") from None
+        raise NotAPlanFolder(_("{file} is missing").format(file=path)) from None
     except (OSError, UnreadableFile) as exc:
-        raise NotAPlanFolder(f"{path} cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+        raise NotAPlanFolder(_("{file} cannot be read: {error}").format(
+            file=path, error=getattr(exc, "strerror", None) or exc)) from None
     except (ValueError, RecursionError) as exc:
-        raise NotAPlanFolder(f"{path} is not valid JSON: {shown(str(exc))}") from None
+        raise NotAPlanFolder(_("{file} is not valid JSON: {error}").format(file=path, error=shown(str(exc)))) from None
     if not isinstance(data, dict):
-        raise NotAPlanFolder(f"{path} is not the summary remise writes (not an object)")
+        raise NotAPlanFolder(_("{file} is not the summary remise writes (not an object)").format(file=path))
     try:
         SummaryFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise NotAPlanFolder(f"{path} is not the summary remise writes: '{where}': {first['msg']}") from None
+        raise NotAPlanFolder(_("{file} is not the summary remise writes: '{key}': {problem}").format(
+            file=path, key=where, problem=pydantic_message(first))) from None
     counts = data["counts"]
     for key in ("requests", "served", "unserved", "supervised_minutes"):
         if not isinstance(counts.get(key), int):
-            raise NotAPlanFolder(f"{path} is not the summary remise writes: 'counts.{key}' is not a number")
+            raise NotAPlanFolder(_("{file} is not the summary remise writes: '{key}' is not a number").format(
+                file=path, key=f"counts.{key}"))
     return data
 
 
@@ -451,9 +462,10 @@ def _read_own(folder: Path) -> tuple[Scenario | None, dict[str, Any] | None, lis
     try:
         copy = load_dumped_scenario(folder / SCENARIO)
     except FileNotFoundError:
-        problems.append(f"{folder / SCENARIO} is missing.")
+        problems.append(_("{file} is missing.").format(file=folder / SCENARIO))
     except (OSError, ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
-        problems.append(f"{folder / SCENARIO} is not a valid scenario: {shown(str(exc).splitlines()[0])}.")
+        problems.append(_("{file} is not a valid scenario: {error}.").format(
+            file=folder / SCENARIO, error=shown(str(exc).splitlines()[0])))
     return copy, summary_data, problems
 
 
@@ -467,17 +479,19 @@ def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], pla
     problems = []
     recorded = summary_data.get("scenario_hash") or summary_data["input_hash"]
     if input_hash(copy) != recorded:
-        problems.append(f"{folder / SCENARIO} was changed after the plan was written (its hash is not the one "
-                        f"{SUMMARY} records).")
+        problems.append(_("{file} was changed after the plan was written (its hash is not the one {summary} "
+                           "records).").format(file=folder / SCENARIO, summary=SUMMARY))
     counts = summary_data["counts"]
     actual = {"requests": len(copy.requests), "served": len(plan.handovers), "unserved": len(plan.unserved)}
     for key, value in actual.items():
         if counts[key] != value:
-            problems.append(f"{folder / SUMMARY}: counts.{key} is {shown(counts[key])}, the plan has {value}.")
+            problems.append(_("{file}: counts.{key} is {written}, the plan has {value}.").format(
+                file=folder / SUMMARY, key=key, written=shown(counts[key]), value=value))
     levels = (report or check_plan(copy, plan)).levels  # `report`: the checker's, against the copy, if run
     for name, value in summary_data["objective"].items():
         if name in levels and levels[name] != value:
-            problems.append(f"{folder / SUMMARY}: objective {name} is {value}, the plan gives {levels[name]}.")
+            problems.append(_("{file}: objective {level} is {written}, the plan gives {value}.").format(
+                file=folder / SUMMARY, level=name, written=value, value=levels[name]))
     problems += _audit_levels(folder / SUMMARY, summary_data)
     problems += _audit_details(folder, plan)
     if (folder / CHANGES).exists():
@@ -488,7 +502,7 @@ def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], pla
     try:
         dialect = check_dialect(str(summary_data.get("csv_dialect", CSV.name)))
     except ValueError as exc:
-        return problems + [f"{folder / SUMMARY}: {exc}."]
+        return problems + [_("{file}: {problem}.").format(file=folder / SUMMARY, problem=exc)]
     with csv_dialect(dialect.name):  # the tables are compared as written, in the folder's dialect
         expected = {
             OFFICERS: csv_text(OFFICER_COLUMNS, (_officer_row(o) for o in officer_loads(copy, plan))),
@@ -498,13 +512,15 @@ def audit_folder(folder: Path, copy: Scenario, summary_data: dict[str, Any], pla
         try:
             found = read_text(folder / name)
         except (OSError, UnreadableFile) as exc:
-            problems.append(f"{folder / name} cannot be read: {getattr(exc, 'strerror', None) or exc}.")
+            problems.append(_("{file} cannot be read: {error}.").format(
+                file=folder / name, error=getattr(exc, "strerror", None) or exc))
             continue
         text = text.removeprefix(BOM)  # read_text drops it
         if found.replace("\r\n", "\n") != text:
             line = next((i for i, (a, b) in enumerate(zip(found.splitlines(), text.splitlines()), start=1) if a != b),
                         min(len(found.splitlines()), len(text.splitlines())) + 1)
-            problems.append(f"{folder / name}, line {line}: not what the plan gives (edited after it was written?).")
+            problems.append(_("{file}, line {line}: not what the plan gives (edited after it was written?).").format(
+                file=folder / name, line=line))
     return problems
 
 
@@ -518,37 +534,43 @@ def _audit_levels(path: Path, data: dict[str, Any]) -> list[str]:
     problems = []
     levels = data.get("levels")
     if not isinstance(levels, list) or not all(isinstance(item, dict) for item in levels):
-        return [f"{path}: 'levels' is not the list of levels remise writes."]
+        return [_("{file}: 'levels' is not the list of levels remise writes.").format(file=path)]
     bounds, gaps = data.get("bound") or {}, data.get("gap") or {}
     if [item.get("name") for item in levels] != list(data["objective"]):
-        problems.append(f"{path}: 'levels' does not name the levels of 'objective'.")
+        problems.append(_("{file}: 'levels' does not name the levels of 'objective'.").format(file=path))
     if data["status"] not in _STATUSES:
-        problems.append(f"{path}: status {shown(data['status'])} is not one remise writes.")
+        problems.append(_("{file}: status {status} is not one remise writes.").format(
+            file=path, status=shown(data["status"])))
     for item in levels:
         name, value, bound, status = item.get("name"), item.get("value"), item.get("bound"), item.get("status")
-        where = f"{path}: level {shown(name)}"
+        where = _("{file}: level {level}").format(file=path, level=shown(name))
         if value != data["objective"].get(name):
-            problems.append(f"{where}: value {shown(value)}, but 'objective' says {shown(data['objective'].get(name))}.")
+            problems.append(_("{where}: value {value}, but 'objective' says {written}.").format(
+                where=where, value=shown(value), written=shown(data["objective"].get(name))))
             continue
         if bound != bounds.get(name) or item.get("gap") != gaps.get(name):
-            problems.append(f"{where}: its bound or gap differs from the 'bound' and 'gap' tables.")
+            problems.append(_("{where}: its bound or gap differs from the 'bound' and 'gap' tables.").format(
+                where=where))
         if status not in _STATUSES:
-            problems.append(f"{where}: status {shown(status)} is not one remise writes.")
+            problems.append(_("{where}: status {status} is not one remise writes.").format(
+                where=where, status=shown(status)))
         if bound is None:
             if status == Status.OPTIMAL or item.get("gap") is not None:
-                problems.append(f"{where}: proven optimal or given a gap without a bound.")
+                problems.append(_("{where}: proven optimal or given a gap without a bound.").format(where=where))
             continue
         if not isinstance(bound, int) or not isinstance(value, int):
-            problems.append(f"{where}: value and bound must be whole numbers.")
+            problems.append(_("{where}: value and bound must be whole numbers.").format(where=where))
             continue
         if (bound < value) if item.get("sense") == Sense.MAX else (bound > value):
-            problems.append(f"{where}: the bound {bound} is on the wrong side of the value {value}.")
+            problems.append(_("{where}: the bound {bound} is on the wrong side of the value {value}.").format(
+                where=where, bound=bound, value=value))
         gap = relative_gap(value, bound)
         if item.get("gap") != _rounded(gap):
-            problems.append(f"{where}: gap {shown(item.get('gap'))}, but value {value} and bound {bound} give "
-                            f"{_rounded(gap)}.")
+            problems.append(_("{where}: gap {written}, but value {value} and bound {bound} give {gap}.").format(
+                where=where, written=shown(item.get("gap")), value=value, bound=bound, gap=_rounded(gap)))
         if status == Status.OPTIMAL and bound != value:
-            problems.append(f"{where}: 'optimal', but the bound {bound} is not the value {value}.")
+            problems.append(_("{where}: 'optimal', but the bound {bound} is not the value {value}.").format(
+                where=where, bound=bound, value=value))
     return problems
 
 
@@ -562,13 +584,14 @@ def _audit_details(folder: Path, plan: Plan) -> list[str]:
     rows, _readable = _read_table(folder / UNSERVED, UNSERVED_COLUMNS, problems)
     written = {row["request_id"]: (line, row["detail"]) for line, row in rows}
     if set(findings) != set(written):
-        problems.append(f"{path}: does not hold the findings of the requests of {UNSERVED}.")
+        problems.append(_("{file}: does not hold the findings of the requests of {unserved}.").format(
+            file=path, unserved=UNSERVED))
         return problems
     with language(FILE_LANGUAGE):
         for rid, (line, text) in written.items():
             if detail(findings[rid]) != text:
-                problems.append(f"{folder / UNSERVED}, line {line}: the detail is not what {FINDINGS} says "
-                                f"(edited after it was written?).")
+                problems.append(_("{file}, line {line}: the detail is not what {findings} says (edited after it "
+                                   "was written?).").format(file=folder / UNSERVED, line=line, findings=FINDINGS))
     return problems
 
 
@@ -582,19 +605,22 @@ def _audit_changes(path: Path, copy: Scenario, plan: Plan) -> list[str]:
     seen: set[str] = set()
     for line, row in rows:
         rid, kind = row["request_id"], row["change"]
-        where = f"{path}, line {line}"
+        where = _("{file}, line {line}").format(file=path, line=line)
         if rid in seen:
-            problems.append(f"{where}: request {shown(rid)} is listed twice.")
+            problems.append(_("{where}: request {request} is listed twice.").format(where=where, request=shown(rid)))
         seen.add(rid)
         if kind not in kinds:
-            problems.append(f"{where}: change {shown(kind)} is not one remise writes.")
+            problems.append(_("{where}: change {change} is not one remise writes.").format(
+                where=where, change=shown(kind)))
             continue
         to_side = {c: row[c] for c in CHANGE_COLUMNS if c.startswith("to_")}
         has_from = any(row[c] for c in CHANGE_COLUMNS if c.startswith("from_"))
         if to_side != after.get(rid, _appointment(None, "to")):
-            problems.append(f"{where}: the new appointment of {shown(rid)} is not the one in {PLAN}.")
+            problems.append(_("{where}: the new appointment of {request} is not the one in {plan}.").format(
+                where=where, request=shown(rid), plan=PLAN))
         elif has_from == (kind == ChangeKind.NEW) or (kind == ChangeKind.CANCELLED) == (rid in copy.request_by_id):
-            problems.append(f"{where}: a change {kind} with the sides of another kind of change.")
+            problems.append(_("{where}: a change {change} with the sides of another kind of change.").format(
+                where=where, change=kind))
     return problems
 
 
@@ -636,7 +662,8 @@ def _typed(path: Path, columns: tuple[str, ...], build) -> list:
         try:
             out.append(build(row))
         except ValueError as exc:
-            raise NotAPlanFolder(f"{path}, line {line}: a value is not a number or a time: {exc}") from None
+            raise NotAPlanFolder(_("{file}, line {line}: a value is not a number or a time: {error}").format(
+                file=path, line=line, error=exc)) from None
     return out
 
 
@@ -644,17 +671,19 @@ def read_folder(folder: Path | str) -> PlanFolder:
     """Read a whole plan folder; raise NotAPlanFolder with a sentence if it is not one."""
     folder = Path(folder)
     if not folder.exists():
-        raise NotAPlanFolder(f"{folder} does not exist")
+        raise NotAPlanFolder(_("{folder} does not exist").format(folder=folder))
     if not folder.is_dir():
-        raise NotAPlanFolder(f"{folder} is not a folder")
+        raise NotAPlanFolder(_("{folder} is not a folder").format(folder=folder))
     missing = [name for name in REQUIRED if not (folder / name).is_file()]
     if missing:
-        raise NotAPlanFolder(f"{folder} is not a plan folder: {', '.join(missing)} missing")
+        raise NotAPlanFolder(_("{folder} is not a plan folder: {files} missing").format(
+            folder=folder, files=", ".join(missing)))
     summary_data = _read_summary(folder)
     try:
         scenario = load_dumped_scenario(folder / SCENARIO)
     except (OSError, ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
-        raise NotAPlanFolder(f"{folder / SCENARIO} is not a valid scenario: {shown(str(exc).splitlines()[0])}") from None
+        raise NotAPlanFolder(_("{file} is not a valid scenario: {error}").format(
+            file=folder / SCENARIO, error=shown(str(exc).splitlines()[0]))) from None
     try:
         plan = read_plan(folder)
     except ValueError as exc:

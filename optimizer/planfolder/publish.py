@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from ..core.i18n import _
+
 MARKER = ".remise"  # the file that says remise wrote a folder, and what it wrote there
 LOCK_SUFFIX, TMP_SUFFIX, OLD_SUFFIX = ".lock", ".tmp", ".old"
 
@@ -54,21 +56,23 @@ def check_target(out: Path, force: bool, keep: Iterable[Path] = ()) -> None:
     for kept in keep:
         kept = Path(kept).resolve()
         if kept == out.resolve() or out.resolve() in kept.parents:
-            raise OutputExists(f"{out} holds {kept}, which must be kept: choose another --out")
+            raise OutputExists(_("{out} holds {kept}, which must be kept: choose another --out").format(out=out, kept=kept))
     if not (out.exists() or out.is_symlink()):
         return
     if not force:
-        raise OutputExists(f"{out} already exists (use --force to replace it)")
+        raise OutputExists(_("{out} already exists (use --force to replace it)").format(out=out))
     if out.is_symlink() or not out.is_dir():
-        raise OutputExists(f"{out} is not a folder remise wrote (it is a file or a link); --force replaces only those")
+        raise OutputExists(_("{out} is not a folder remise wrote (it is a file or a link); --force replaces only "
+                             "those").format(out=out))
     written = _written(out)
     if written is None:
-        raise OutputExists(f"{out} was not written by remise (no {MARKER} file in it); --force replaces only "
-                           "folders remise wrote")
+        raise OutputExists(_("{out} was not written by remise (no {marker} file in it); --force replaces only "
+                             "folders remise wrote").format(out=out, marker=MARKER))
     foreign = sorted(entry.name for entry in out.iterdir() if entry.name not in written | {MARKER})
     if foreign:
         shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
-        raise OutputExists(f"{out} holds files remise did not write ({shown}); move them, or choose another --out")
+        raise OutputExists(_("{out} holds files remise did not write ({files}); move them, or choose another "
+                             "--out").format(out=out, files=shown))
 
 
 @contextmanager
@@ -169,7 +173,8 @@ def _locked(out: Path) -> Iterator[None]:
         except BlockingIOError:
             holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
             os.close(fd)
-            raise OutputBusy(f"{out} is being written by process {holder}; try again when it has finished") from None
+            raise OutputBusy(_("{out} is being written by process {process}; try again when it has finished").format(
+                out=out, process=holder)) from None
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from ..core.i18n import _
 from ..core.problems import InputError
 from .schema import Scenario
 
@@ -47,10 +48,10 @@ def refuse_overwrite(path: Path, force: bool) -> None:
     if not (path.exists() or path.is_symlink()):
         return
     if not force:
-        raise InputError(f"{path} already exists; use --force to replace it.")
+        raise InputError(_("{path} already exists; use --force to replace it.").format(path=path))
     if not written_by_remise(path):
-        raise InputError(f"{path} was not written by remise (its first line does not say so); --force replaces "
-                         "only files remise wrote. Choose another --out.")
+        raise InputError(_("{path} was not written by remise (its first line does not say so); --force replaces "
+                           "only files remise wrote. Choose another --out.").format(path=path))
 
 
 def write_text_whole(path: Path, text: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..core.findings import Finding, as_json
+from ..core.i18n import _, ngettext
 from ..core.problems import InputError, ScenarioError
 from ..core.times import format_range, format_time
 from ..plan.rows import Handover, Plan, Unserved
@@ -65,7 +66,8 @@ def _check_lengths(scenario: Scenario) -> None:
             for what, value in (("request", r.id), ("seller", r.seller), ("buyer", r.buyer), ("category", r.category))]
     long = [f"{what} '{value[:40]}…'" for what, value in ids if len(value) > ID]
     if long:
-        raise InputError(f"ids of more than {ID} characters cannot be kept in the database: {', '.join(long[:5])}")
+        raise InputError(_("ids of more than {limit} characters cannot be kept in the database: {ids}").format(
+            limit=ID, ids=", ".join(long[:5])))
 
 
 def _request_row(day: Day, scenario: Scenario, request) -> Request:
@@ -114,8 +116,9 @@ def load_day(session: Session, scenario: Scenario) -> tuple[Day, bool]:
         select(Request).where(Request.day_id == day.id, Request.origin != FROM_SCENARIO))}
     clash = [r.id for r in scenario.requests if r.id in platform]
     if clash:
-        raise InputError(f"request id(s) {', '.join(clash[:5])} are already taken by the platform on "
-                         f"{scenario.date.isoformat()}")
+        raise InputError(ngettext("request id {ids} is already taken by the platform on {date}",
+                                  "request ids {ids} are already taken by the platform on {date}", len(clash)).format(
+            ids=", ".join(clash[:5]), date=scenario.date.isoformat()))
     session.execute(delete(Request).where(Request.day_id == day.id, Request.origin == FROM_SCENARIO))
     session.flush()
     for request in scenario.requests:
@@ -176,7 +179,7 @@ def export_day(session: Session, day: Day | date) -> Scenario:
     if isinstance(day, date):
         found = find_day(session, day)
         if found is None:
-            raise InputError(f"no day {day.isoformat()} in the database")
+            raise InputError(_("no day {date} in the database").format(date=day.isoformat()))
         day = found
     scenario = Scenario.model_validate(_scenario_data(day, live_requests(session, day)))
     problems = check_references(scenario)
@@ -261,8 +264,11 @@ def standing(session: Session, day: Day) -> tuple[Scenario, Plan]:
             plan.unserved.append(Unserved(r.request_id, r.reason,
                                           tuple(Finding.from_json(f) for f in r.findings or ())))
     if waiting:
-        raise InputError(f"{len(waiting)} request(s) of {day.date.isoformat()} wait for the nightly plan "
-                         f"(e.g. {', '.join(waiting[:3])}): run `remise plan --db ... --date ...` first")
+        raise InputError(ngettext("{n} request of {date} waits for the nightly plan ({ids}): run "
+                                  "`remise plan --db ... --date ...` first",
+                                  "{n} requests of {date} wait for the nightly plan (e.g. {ids}): run "
+                                  "`remise plan --db ... --date ...` first", len(waiting)).format(
+            n=len(waiting), date=day.date.isoformat(), ids=", ".join(waiting[:3])))
     return scenario, plan.sorted()
 
 

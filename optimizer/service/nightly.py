@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
+from ..core.i18n import _
 from ..core.problems import InputError
 from ..planfolder.folder import summary
 from ..runs import (
@@ -41,10 +42,10 @@ def _start(url: str, day_date: date, seconds: float) -> Scenario:
     with writing(url) as session:
         day = find_day(session, day_date, lock=True)
         if day is None:
-            raise InputError(f"no day {day_date.isoformat()} in the database (remise db load opens one)")
+            raise InputError(_("no day {date} in the database (remise db load opens one)").format(date=day_date.isoformat()))
         if day.planning_until is not None and day.planning_until > now():
-            raise InputError(f"{day_date.isoformat()} is already being planned (until "
-                             f"{day.planning_until.isoformat(timespec='seconds')})")
+            raise InputError(_("{date} is already being planned (until {until})").format(
+                date=day_date.isoformat(), until=day.planning_until.isoformat(timespec="seconds")))
         day.planning_until = now() + timedelta(seconds=seconds) + MARGIN
         return export_day(session, day)
 

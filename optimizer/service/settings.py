@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from ..core.i18n import _
 from ..core.problems import InputError
 from .db.engine import database_url
 
@@ -27,9 +28,9 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise InputError(f"{name}: '{text[:40]}' is not a whole number") from None
+        raise InputError(_("{name}: '{value}' is not a whole number").format(name=name, value=text[:40])) from None
     if not low <= value <= high:
-        raise InputError(f"{name}: {value} is outside {low}..{high}")
+        raise InputError(_("{name}: {value} is outside {low}..{high}").format(name=name, value=value, low=low, high=high))
     return value
 
 

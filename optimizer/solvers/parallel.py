@@ -20,6 +20,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from ..core.i18n import _
 from .stop import ignore_interrupts, stopped
 
 CONNECT_SECONDS = 10  # to reach the scheduler and hear it answer as a Dask scheduler
@@ -43,7 +44,8 @@ def check_address(address: str) -> str:
     """`host:port` or `tcp://host:port`, as a Dask address; ClusterError otherwise."""
     match = _ADDRESS.match(address.strip())
     if not match or not 1 <= int(match.group(2)) <= 65535:
-        raise ClusterError(f"--cluster {address[:80]!r} is not an address HOST:PORT (for example 10.0.0.5:8786)")
+        raise ClusterError(_("--cluster {address} is not an address HOST:PORT (for example 10.0.0.5:8786)").format(
+            address=repr(address[:80])))
     return address.strip() if address.strip().startswith("tcp://") else f"tcp://{address.strip()}"
 
 
@@ -61,18 +63,19 @@ def check_cluster(address: str) -> int:
     try:  # a closed port answers at once; Dask itself would retry until its timeout
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
     except OSError as exc:
-        raise ClusterError(f"nothing answers at {target} ({exc.strerror or exc})") from None
+        raise ClusterError(_("nothing answers at {address} ({error})").format(address=target, error=exc.strerror or exc)) from None
     try:
         probe = subprocess.run([sys.executable, "-c", _PROBE.format(seconds=CONNECT_SECONDS), target],
                                capture_output=True, text=True, timeout=CONNECT_SECONDS + 15)
     except subprocess.TimeoutExpired:
-        raise ClusterError(f"no Dask scheduler answered at {target} within {CONNECT_SECONDS} s") from None
+        raise ClusterError(_("no Dask scheduler answered at {address} within {seconds} s").format(
+            address=target, seconds=CONNECT_SECONDS)) from None
     answer = probe.stdout.strip()
     if probe.returncode != 0 or not answer.isdigit():
         last = (probe.stderr.strip().splitlines() or ["no answer"])[-1]
-        raise ClusterError(f"no Dask scheduler at {target} ({last[:160]})")
+        raise ClusterError(_("no Dask scheduler at {address} ({answer})").format(address=target, answer=last[:160]))
     if int(answer) < 1:
-        raise ClusterError(f"the Dask scheduler at {target} has no workers")
+        raise ClusterError(_("the Dask scheduler at {address} has no workers").format(address=target))
     _answered[target] = int(answer)
     return _answered[target]
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ...core.i18n import _
 from ...core.problems import InputError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -36,10 +37,10 @@ def database_url(value: str | None) -> str:
         try:
             url = make_url(value)
         except ArgumentError as exc:
-            raise InputError(f"--db: '{value[:80]}' is not a database URL ({exc})") from None
+            raise InputError(_("--db: '{value}' is not a database URL ({error})").format(value=value[:80], error=exc)) from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise InputError(f"--db: '{url.get_backend_name()}' is not supported: use a SQLite file or "
-                             "postgresql+psycopg://user@host/db")
+            raise InputError(_("--db: '{backend}' is not supported: use a SQLite file or "
+                               "postgresql+psycopg://user@host/db").format(backend=url.get_backend_name()))
         if url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
             url = url.set(drivername="postgresql+psycopg")
         return url.render_as_string(hide_password=False)
