@@ -55,30 +55,76 @@ def test_flags_are_shown_without_a_value_type():
     assert "--deterministic" in said and "<bool>" not in said
 
 
-def remise_help(*args: str, cwd: Path, env: dict[str, str]) -> str:
-    """`remise ... --help` as a user runs it: in a new process, since the help is written when the
-    commands are imported; its lines rejoined, without the boxes (a sentence may wrap)."""
+def remise(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`remise ...` as a user runs it: in a new process, since the help is written when the
+    commands are imported."""
     script = shutil.which("remise", path=str(Path(sys.executable).parent)) or shutil.which("remise")
     assert script, "the remise command is not installed (pip install -e .)"
     environ = {name: value for name, value in os.environ.items() if name != "REMISE_LANG"}
     environ.update({"COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}, **env)
-    run = subprocess.run([script, *args, "--help"], cwd=cwd, env=environ, capture_output=True, encoding="utf-8",
-                         timeout=120)
+    return subprocess.run([script, *args], cwd=cwd, env=environ, capture_output=True, encoding="utf-8", timeout=120)
+
+
+def unboxed(text: str) -> str:
+    """Lines rejoined, without the boxes and colours (a sentence may wrap)."""
+    return re.sub(r"[ \n]+", " ", re.sub(r"\x1b\[[0-9;]*m|[│╭╮╰╯─]", " ", text))
+
+
+def remise_help(*args: str, cwd: Path, env: dict[str, str]) -> str:
+    run = remise(*args, "--help", cwd=cwd, env=env)
     assert run.returncode == 0, run.stderr
-    return re.sub(r"[ \n]+", " ", re.sub(r"\x1b\[[0-9;]*m|[│╭╮╰╯─]", " ", run.stdout))
+    return unboxed(run.stdout)
 
 
-@pytest.mark.parametrize("env, settings_file, sentences", [
+FRENCH_FRAME = ["Utilisation\u00a0: remise plan [OPTIONS] [scenario]", "Afficher cette aide et quitter.",
+                "[défaut\u00a0: 60.0]", "Commandes"]
+ENGLISH_FRAME = ["Usage: remise plan [OPTIONS] [scenario]", "Show this message and exit.", "[default: 60.0]",
+                 "Commands"]
+
+
+@pytest.mark.parametrize("env, settings_file, sentences, foreign", [
     ({}, None, ["Planifier la journée\u00a0: chaque demande reçoit un commissariat",
-                "Remplacer un dossier de planning existant."]),
-    ({"REMISE_LANG": "en"}, None, ["Plan the day: every request gets a station", "Replace an existing plan folder."]),
-    ({}, 'lang = "en"\n', ["Plan the day: every request gets a station", "Replace an existing plan folder."]),
+                "Remplacer un dossier de planning existant.", *FRENCH_FRAME[:3]], ENGLISH_FRAME[:3]),
+    ({"REMISE_LANG": "en"}, None, ["Plan the day: every request gets a station", "Replace an existing plan folder.",
+                                   *ENGLISH_FRAME[:3]], FRENCH_FRAME[:3]),
+    ({}, 'lang = "en"\n', ["Plan the day: every request gets a station", "Replace an existing plan folder."], []),
 ], ids=["french-by-default", "REMISE_LANG=en", "remise.toml-en"])
-def test_the_help_speaks_french_by_default_and_the_language_of_the_settings(tmp_path, env, settings_file, sentences):
+def test_the_help_speaks_french_by_default_and_the_language_of_the_settings(tmp_path, env, settings_file, sentences,
+                                                                          foreign):
+    """Typer's own frame (usage line, help option, defaults) included: it vendors click's English."""
     if settings_file is not None:
         (tmp_path / "remise.toml").write_text(settings_file, encoding="utf-8")
     said = remise_help("plan", cwd=tmp_path, env=env)
     assert all(sentence in said for sentence in sentences), said
+    assert not any(words in said for words in foreign), said
+
+
+@pytest.mark.parametrize("args, french, english", [
+    (["plan", "--explian"], "Pas d'option --explian. Vouliez-vous dire --explain, --explain-time, --no-explain\u00a0?",
+     "No option --explian. Did you mean --explain, --explain-time, --no-explain?"),
+    (["check"], "Il manque l'argument SCENARIO.", "The argument SCENARIO is missing."),
+    (["plan", "--time-limit", "abc"], "Valeur invalide pour --time-limit\u00a0: doit être un nombre",
+     "Invalid value for --time-limit: must be a number"),
+    (["plan", "--out"], "L'option --out demande une valeur.", "The option --out needs a value."),
+    (["plann"], "Pas de commande plann. Vouliez-vous dire 'plan', 'replan'\u00a0?",
+     "No command plann. Did you mean 'plan', 'replan'?"),
+    (["generate", "--size", "huge"], "'huge' n'est pas l'une des valeurs 'pilot', 'paris', 'region', 'national'.",
+     "'huge' is not one of 'pilot', 'paris', 'region', 'national'."),
+], ids=["unknown-option", "missing-argument", "bad-number", "option-without-value", "unknown-command", "bad-choice"])
+def test_usage_errors_speak_the_planner_s_language(tmp_path, args, french, english):
+    for env, expected, frame in (({}, french, "Erreur"), ({"REMISE_LANG": "en"}, english, "Error")):
+        run = remise(*args, cwd=tmp_path, env=env)
+        said = unboxed(run.stderr)
+        assert run.returncode == 2 and "Traceback" not in said, said
+        assert expected in said and frame in said, said
+    assert "Usage:" not in unboxed(remise(*args, cwd=tmp_path, env={}).stderr)
+
+
+def test_no_command_offers_shell_completion_options(tmp_path):
+    # Each command's module is its own Typer app, loaded on demand: none may add Typer's
+    # completion options, which remise turns off.
+    for name in ("plan", "generate", "config", "db"):
+        assert "--install-completion" not in remise_help(name, cwd=tmp_path, env={})
 
 
 def test_validate_without_a_scenario_says_it_uses_the_bundled_pilot(tmp_path, monkeypatch):

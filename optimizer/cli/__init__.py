@@ -20,8 +20,9 @@ from typer.core import TyperGroup
 from ..core.csvfile import use_dialect
 from ..core.i18n import _, language, use_language
 from ..solvers.result import solver_version
-from .common import begin_command, exits, say, set_output_root, setup_logging
+from .common import begin_command, err, exits, say, set_output_root, setup_logging
 from .config import default_map, help_language, settings
+from .framework import Context, frame_words, run, speak
 
 
 def _version(asked: bool) -> None:
@@ -32,7 +33,8 @@ def _version(asked: bool) -> None:
 
 # The module of each command, imported when the command runs (or when `--help` lists them
 # all): `plan` need not load the booking platform's web stack, nor `--version`
-# anything (4.8 s to 0.9 s on 2 cores). tests/test_cli.py checks this against the modules.
+# anything (4.8 s to 0.9 s on 2 cores). tests/test_cli.py checks this against the modules. Each
+# module's app, built alone, is made with add_completion=False, as this one is.
 COMMANDS = {
     "validate": "planning", "plan": "planning", "check": "planning",
     "replan": "whatif", "offer": "whatif", "sweep": "whatif",
@@ -60,16 +62,36 @@ class _LazyCommands(Mapping):
     def __getitem__(self, name: str):
         group = command_group(COMMANDS[name])
         # A module with a single command is that command, not a group of one.
-        return group.commands[name] if isinstance(group, TyperGroup) else group
+        command = group.commands[name] if isinstance(group, TyperGroup) else group
+        with language(help_language()):
+            return speak(command)
 
 
 class _Commands(TyperGroup):
+    context_class = Context
+
     def __init__(self, **attrs) -> None:
         super().__init__(**attrs)
         self.commands = _LazyCommands()
+        with language(help_language()):
+            self.options_metavar, self.subcommand_metavar = _("[OPTIONS]"), _("COMMAND [ARGS]...")
+
+    def get_help_option(self, ctx: typer.Context):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            with language(help_language()):
+                option.help = _("Show this message and exit.")
+        return option
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        """As Typer's, with its usage errors in the language of the help (see framework.py)."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        run(lambda **extra: super(_Commands, self).main(*args, **extra, **kwargs), err, help_language())
 
 
 with language(help_language()):
+    frame_words()
     app = typer.Typer(
         cls=_Commands,
         add_completion=False,

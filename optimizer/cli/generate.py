@@ -22,7 +22,7 @@ from ..scenario.generate import (
 from ..scenario.writing import refuse_overwrite
 from .common import MAX_SEED, exits, say
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 class Shape(str, Enum):

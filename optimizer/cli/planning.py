@@ -60,7 +60,7 @@ from .common import (
 )
 from .day_summary import print_summary
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 STAGE_TEXT = {
     Stage.SOLVING: N_("solving…"),

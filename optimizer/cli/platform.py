@@ -21,7 +21,7 @@ from ..service.nightly import export_files
 from ..service.settings import Settings
 from .common import exits, load, say
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 db = typer.Typer(help=_("The booking platform's database: open a day from a scenario, export it back, purge old days."),
                  no_args_is_help=True)
 app.add_typer(db, name="db")

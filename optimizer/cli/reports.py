@@ -17,7 +17,7 @@ from ..solvers.result import SolveOptions
 from . import common
 from .common import CsvDialect, Lang
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 @app.command(help=_("Re-render report.html in a plan folder from its files, without solving."))

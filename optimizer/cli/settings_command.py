@@ -9,7 +9,7 @@ from ..core.i18n import _
 from .common import PlainTable, exits, out
 from .config import CONFIG_FILE, PYPROJECT, settings
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 @app.command("config", help=_("Show the defaults in force in this folder (remise.toml, pyproject.toml "

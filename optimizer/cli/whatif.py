@@ -42,7 +42,7 @@ from .common import (
 )
 from .planning import default_folder, plan_and_write
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)
 
 
 @app.command(help=_("Re-plan a changed day, moving the fewest published appointments; writes changes.csv."))
