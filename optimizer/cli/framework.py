@@ -144,12 +144,12 @@ def run(main: Callable[..., Any], console: Console, lang: str) -> None:
             console.print(escape(_("Aborted.")), style="red", highlight=False)
         sys.exit(1)
     except typer.TyperException as exc:  # click's ClickException, UsageError and kin
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            pass  # Typer's rich help printed the help when it made the error
-        elif hasattr(exc, "ctx"):
+        # A command line without arguments: Typer's rich help printed the help as it made the error.
+        if type(exc).__name__ != "NoArgsIsHelpError":
             with language(lang):
-                show_usage_error(exc, console)
-        else:
-            console.print(escape(exc.format_message()), style="red", highlight=False)
+                if hasattr(exc, "ctx"):
+                    show_usage_error(exc, console)
+                else:
+                    console.print(escape(exc.format_message()), style="red", highlight=False)
         sys.exit(getattr(exc, "exit_code", 1))
     sys.exit(code if isinstance(code, int) else 0)
