@@ -10,6 +10,7 @@ the modules of the commands are imported, and the app defined, in the language o
 import importlib
 import sys
 from collections.abc import Iterator, Mapping
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Optional
@@ -22,7 +23,7 @@ from ..core.i18n import _, language, use_language
 from ..solvers.result import solver_version
 from .common import begin_command, err, exits, say, set_output_root, setup_logging
 from .config import default_map, help_language, settings
-from .framework import Context, frame_words, run, speak
+from .framework import frame_words, run, speak
 
 
 def _version(asked: bool) -> None:
@@ -45,9 +46,10 @@ COMMANDS = {
 
 
 def command_group(module: str) -> typer.core.TyperCommand | TyperGroup:
-    """One module's commands, defined (and so their help written) in the help's language."""
+    """One module's commands, defined (and so their help written, Typer's frame included) in
+    the help's language."""
     with language(help_language()):
-        return typer.main.get_command(importlib.import_module(f"{__name__}.{module}").app)
+        return speak(typer.main.get_command(importlib.import_module(f"{__name__}.{module}").app))
 
 
 class _LazyCommands(Mapping):
@@ -62,32 +64,21 @@ class _LazyCommands(Mapping):
     def __getitem__(self, name: str):
         group = command_group(COMMANDS[name])
         # A module with a single command is that command, not a group of one.
-        command = group.commands[name] if isinstance(group, TyperGroup) else group
-        with language(help_language()):
-            return speak(command)
+        return group.commands[name] if isinstance(group, TyperGroup) else group
 
 
 class _Commands(TyperGroup):
-    context_class = Context
-
     def __init__(self, **attrs) -> None:
         super().__init__(**attrs)
         self.commands = _LazyCommands()
         with language(help_language()):
-            self.options_metavar, self.subcommand_metavar = _("[OPTIONS]"), _("COMMAND [ARGS]...")
-
-    def get_help_option(self, ctx: typer.Context):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            with language(help_language()):
-                option.help = _("Show this message and exit.")
-        return option
+            speak(self, subcommands=False)  # they speak as they load
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         """As Typer's, with its usage errors in the language of the help (see framework.py)."""
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
-        run(lambda **extra: super(_Commands, self).main(*args, **extra, **kwargs), err, help_language())
+        run(partial(super().main, *args, **kwargs), err, help_language())
 
 
 with language(help_language()):

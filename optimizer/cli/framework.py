@@ -50,9 +50,9 @@ class Context(typer.Context):
     formatter_class = _Formatter
 
 
-def speak(command: Any) -> Any:
-    """The command, and each of its subcommands, with the usage line and the help option's
-    help in the current language. `get_help_option` makes the option once and keeps it."""
+def speak(command: Any, subcommands: bool = True) -> Any:
+    """The command (and its subcommands) with the usage line and the help option's help in the
+    current language. `get_help_option` makes the option once and keeps it."""
     command.context_class = Context
     command.options_metavar = _("[OPTIONS]")
     if hasattr(command, "subcommand_metavar"):
@@ -60,7 +60,7 @@ def speak(command: Any) -> Any:
     option = command.get_help_option(Context(command))
     if option is not None:
         option.help = _("Show this message and exit.")
-    for sub in getattr(command, "commands", {}).values():
+    for sub in getattr(command, "commands", {}).values() if subcommands else ():
         speak(sub)
     return command
 
