@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from .i18n import _
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 _NUMBER = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?$")
@@ -47,7 +49,8 @@ _current: ContextVar[Dialect] = ContextVar("remise_csv_dialect", default=CSV)
 
 def check_dialect(name: str) -> Dialect:
     if name not in DIALECTS:
-        raise ValueError(f"unknown CSV dialect {name[:40]!r} (one of {', '.join(DIALECTS)})")
+        raise ValueError(_("unknown CSV dialect {name} (one of {dialects})").format(
+            name=repr(name[:40]), dialects=", ".join(DIALECTS)))
     return DIALECTS[name]
 
 

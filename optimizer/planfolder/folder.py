@@ -252,7 +252,7 @@ def load_dumped_scenario(path: Path) -> Scenario:
     try:
         return Scenario.model_validate(load_text_yaml(read_text(path)))
     except RecursionError:
-        raise ValueError("nested too deeply to read") from None
+        raise ValueError(_("nested too deeply to read")) from None
 
 
 def _time_cell(text: str, *, end: bool) -> int:
