@@ -100,17 +100,21 @@ def test_the_help_speaks_french_by_default_and_the_language_of_the_settings(tmp_
 
 
 @pytest.mark.parametrize("args, french, english", [
-    (["plan", "--explian"], "Pas d'option --explian. Vouliez-vous dire --explain, --explain-time, --no-explain\u00a0?",
+    (["plan", "--explian"], "Option inconnue\u00a0: --explian. Vouliez-vous dire --explain, --explain-time, --no-explain\u00a0?",
      "No option --explian. Did you mean --explain, --explain-time, --no-explain?"),
     (["check"], "Il manque l'argument SCENARIO.", "The argument SCENARIO is missing."),
     (["plan", "--time-limit", "abc"], "Valeur invalide pour --time-limit\u00a0: doit être un nombre",
      "Invalid value for --time-limit: must be a number"),
     (["plan", "--out"], "L'option --out demande une valeur.", "The option --out needs a value."),
-    (["plann"], "Pas de commande plann. Vouliez-vous dire 'plan', 'replan'\u00a0?",
+    (["plann"], "Commande inconnue\u00a0: plann. Vouliez-vous dire 'plan', 'replan'\u00a0?",
      "No command plann. Did you mean 'plan', 'replan'?"),
     (["generate", "--size", "huge"], "'huge' n'est pas l'une des valeurs 'pilot', 'paris', 'region', 'national'.",
      "'huge' is not one of 'pilot', 'paris', 'region', 'national'."),
-], ids=["unknown-option", "missing-argument", "bad-number", "option-without-value", "unknown-command", "bad-choice"])
+    (["plan", "--date", "2026-13-01"], "'2026-13-01' ne suit pas le format 'AAAA-MM-JJ'.",
+     "'2026-13-01' does not match the format 'YYYY-MM-DD'."),
+    (["plan", "--time-limit", "0.01"], "doit valoir au moins 0,1", "must be at least 0.1"),
+], ids=["unknown-option", "missing-argument", "bad-number", "option-without-value", "unknown-command", "bad-choice",
+        "bad-date", "below-the-range"])
 def test_usage_errors_speak_the_planner_s_language(tmp_path, args, french, english):
     for env, expected, frame in (({}, french, "Erreur"), ({"REMISE_LANG": "en"}, english, "Error")):
         run = remise(*args, cwd=tmp_path, env=env)
@@ -118,6 +122,16 @@ def test_usage_errors_speak_the_planner_s_language(tmp_path, args, french, engli
         assert run.returncode == 2 and "Traceback" not in said, said
         assert expected in said and frame in said, said
     assert "Usage:" not in unboxed(remise(*args, cwd=tmp_path, env={}).stderr)
+
+
+def test_a_bad_setting_is_told_in_the_language_the_settings_ask_for(tmp_path):
+    # Said before the settings are read: the language is read alone, whatever else is wrong.
+    for env, expected in (({}, "n'est pas un nombre entier de 1 à 64"), ({"REMISE_LANG": "en"}, "is not a whole number")):
+        run = remise("validate", str(TINY), cwd=tmp_path, env={"REMISE_WORKERS": "0", **env})
+        assert run.returncode == 2 and expected in unboxed(run.stderr), run.stderr
+    (tmp_path / "remise.toml").write_text('lang = "en"\nworkers = "many"\n', encoding="utf-8")
+    run = remise("validate", str(TINY), cwd=tmp_path, env={})
+    assert run.returncode == 2 and "is not a whole number" in unboxed(run.stderr), run.stderr
 
 
 def test_no_command_offers_shell_completion_options(tmp_path):

@@ -128,6 +128,20 @@ def test_a_trade_tells_a_tie_that_the_checker_confirms():
     assert found in explained.unserved[0].findings
 
 
+def test_no_trade_is_told_for_a_request_that_fits_beside_the_plan():
+    # A plan no optimiser would write: x at 10:00, b (free all morning) left out. Serving b
+    # needs nobody out, so a trade ("in place of x") would be a false story; the re-solve
+    # finds the better plan instead.
+    x, b = request("x", windows=["10:00-10:15"]), request("b", windows=["10:00-12:00"])
+    scenario = one_slot(x, b)
+    only_x = planned(one_slot(x)).plan
+    plan = Plan(only_x.handovers, [Unserved("b", Reason.CAPACITY)])
+    assert trade(scenario, screen(scenario), plan, scenario.request_by_id["b"]) is not None  # it would trade
+    explained = explain_unserved(scenario, screen(scenario), plan, budget=5, workers=1)
+    whys = [f.why for f in explained.unserved[0].findings]
+    assert Why.FITS_NOW in whys and Why.TIE not in whys and Why.BETTER_PLAN in whys
+
+
 def test_a_trade_finds_a_better_plan_and_never_moves_a_lock():
     low, high = request("low", windows=["10:00-10:15"]), request("high", windows=["10:00-10:15"], priority=2)
     scenario = one_slot(low, high)

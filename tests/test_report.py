@@ -237,7 +237,7 @@ def test_report_command_rerenders_in_english(tiny_plan: Path, tmp_path: Path):
     assert values(folder / "report.html") == values(tiny_plan / "report.html")  # same figures, other words
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "broken summary"])
+@pytest.mark.parametrize("case", ["missing", "empty", "broken summary", "a word for a number"])
 def test_report_command_rejects_what_is_not_a_plan_folder(case: str, tiny_plan: Path, tmp_path: Path):
     folder = tmp_path / "folder"
     if case == "empty":
@@ -245,10 +245,18 @@ def test_report_command_rejects_what_is_not_a_plan_folder(case: str, tiny_plan: 
     elif case == "broken summary":
         shutil.copytree(tiny_plan, folder)
         (folder / "summary.json").write_text("{not json", encoding="utf-8")
+    elif case == "a word for a number":
+        shutil.copytree(tiny_plan, folder)
+        header, first, *rest = (folder / "officers.csv").read_text(encoding="utf-8").splitlines()
+        cells = first.split(",")
+        cells[-1] = "abc"
+        (folder / "officers.csv").write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["report", str(folder)])
     assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)  # a message, no traceback
     assert "Impossible d'écrire le rapport" in result.output
+    if case == "a word for a number":
+        assert "ligne 2" in " ".join(result.output.split())
 
 
 def test_read_folder_keeps_ids_as_text(tiny_plan: Path):

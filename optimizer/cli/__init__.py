@@ -10,7 +10,7 @@ the modules of the commands are imported, and the app defined, in the language o
 import importlib
 import sys
 from collections.abc import Iterator, Mapping
-from functools import partial
+from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import Optional
@@ -45,6 +45,7 @@ COMMANDS = {
 }
 
 
+@cache
 def command_group(module: str) -> typer.core.TyperCommand | TyperGroup:
     """One module's commands, defined (and so their help written, Typer's frame included) in
     the help's language."""
@@ -102,10 +103,9 @@ with language(help_language()):
                                                 help=_("Also write timestamped progress lines to this file.")),
     ) -> None:
         begin_command()
-        with exits():
+        with language(help_language()), exits():  # before the settings are read: their language
             setup_logging(quiet, log_file)
-        # The defaults of remise.toml, [tool.remise] and REMISE_*, below what the command line says.
-        with exits():
+            # The defaults of remise.toml, [tool.remise] and REMISE_*, below what the command line says.
             found = settings()
         ctx.default_map = {**(ctx.default_map or {}), **default_map(found)}
         use_language(found["lang"].value)

@@ -126,14 +126,20 @@ def settings(folder: Path | None = None, environ: dict[str, str] | None = None) 
 
 def help_language() -> str:
     """The language of the help (`--help`), which is written when the commands are defined, at
-    import, before any option is read: `lang` as `settings()` finds it here (REMISE_LANG, then
-    remise.toml, then pyproject.toml's [tool.remise]), so `--lang` alone does not change it.
-    French (remise's default) when the settings cannot be read: the command itself then says
-    what is wrong."""
-    try:
-        return settings()["lang"].value
-    except (InputError, OSError):  # OSError: a working folder that no longer exists
-        return KEY_BY_NAME["lang"].default
+    import, before any option is read, and of what is said before the settings are read:
+    `lang` as `settings()` would find it (REMISE_LANG, then remise.toml, then pyproject.toml's
+    [tool.remise]), so `--lang` alone does not change it. Read alone: a bad value elsewhere in
+    the settings (which the command then names) or of `lang` itself leaves the next source, or
+    French, remise's default."""
+    key = KEY_BY_NAME["lang"]
+    found = key.default
+    for name, pyproject in ((PYPROJECT, True), (CONFIG_FILE, False)):  # weakest first
+        try:
+            value = _table(Path.cwd() / name, pyproject).get(key.name)
+        except (InputError, OSError):  # OSError: a working folder that no longer exists
+            continue
+        found = value if value in LANGUAGES else found
+    return os.environ[key.env] if os.environ.get(key.env) in LANGUAGES else found
 
 
 def default_map(found: dict[str, Setting]) -> dict[str, dict[str, Any]]:

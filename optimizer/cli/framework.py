@@ -81,20 +81,24 @@ _SENTENCES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
      lambda m: (_("No command {command}. Did you mean {commands}?").format(command=m[1], commands=m[2]) if m[2]
                 else _("No command {command}.").format(command=m[1]))),
     (re.compile(r"Missing command\.?"), lambda m: _("A command is needed.")),
-    (re.compile(r"(?:Value error, )?'(.*)' is not one of (.*?)\.?"),
+    (re.compile(r"'(.*)' is not one of (.*?)\.?"),
      lambda m: _("{value} is not one of {choices}.").format(value=repr(m[1]), choices=m[2])),
-    (re.compile(r"(File|Directory|Path) '(.*)' does not exist\.?"),
+    (re.compile(r"'(.*)' does not match the formats? (.*?)\.?"),
+     lambda m: _("{value} does not match the format {formats}.").format(
+         value=repr(m[1]), formats=m[2].replace("%Y", _("YYYY")).replace("%m", _("MM")).replace("%d", _("DD")))),
+    (re.compile(r"(File|Directory|Path) '(.*)' does not exist\.?", re.IGNORECASE),
      lambda m: _("{path} does not exist.").format(path=repr(m[2]))),
-    (re.compile(r"(File|Directory|Path) '(.*)' is a directory\.?"),
+    (re.compile(r"(File|Directory|Path) '(.*)' is a directory\.?", re.IGNORECASE),
      lambda m: _("{path} is a folder.").format(path=repr(m[2]))),
-    (re.compile(r"(File|Directory|Path) '(.*)' is a file\.?"),
+    (re.compile(r"(File|Directory|Path) '(.*)' is a file\.?", re.IGNORECASE),
      lambda m: _("{path} is a file.").format(path=repr(m[2]))),
 ]
 
 
 def _sentence(english: str) -> str:
+    english = english.strip().removeprefix("Value error, ")  # pydantic's prefix to a validator's words
     for pattern, french in _SENTENCES:
-        match = pattern.fullmatch(english.strip())
+        match = pattern.fullmatch(english)
         if match:
             return french(match)
     return english

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .i18n import N_, _
+from .i18n import N_, _, decimal
 
 QUOTE_LIMIT = 80  # characters of a value a message quotes: enough to recognise it, never a flood
 LINE_LIMIT = 1000  # characters of any one line remise prints
@@ -125,6 +125,13 @@ _PYDANTIC = {
 }
 
 
+def _shown_number(value: int | float | str) -> int | str:
+    """A bound as the language writes it: 0,1 in French; a whole float as a whole number."""
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return int(value) if value.is_integer() else decimal(value, digits=len(repr(value).partition(".")[2]))
+    return value
+
+
 def pydantic_message(item: dict) -> str:
     """One pydantic error as a sentence: ours (a validator's ValueError, already in the user's
     language), or its type's message, or pydantic's own English if the type is not listed."""
@@ -134,6 +141,7 @@ def pydantic_message(item: dict) -> str:
     if template is None:
         return item["msg"]
     try:
-        return _(template).format(**{k: v for k, v in item.get("ctx", {}).items() if isinstance(v, (int, float, str))})
+        return _(template).format(**{k: _shown_number(v) for k, v in item.get("ctx", {}).items()
+                                     if isinstance(v, (int, float, str))})
     except (KeyError, IndexError):
         return item["msg"]

@@ -654,7 +654,7 @@ def _float(row: dict[str, str], name: str) -> float | None:
 
 def _typed(path: Path, columns: tuple[str, ...], build) -> list:
     problems: list[str] = []
-    rows, _ = _read_table(path, columns, problems)
+    rows, _readable = _read_table(path, columns, problems)
     if problems:
         raise NotAPlanFolder(problems[0])
     out = []

@@ -236,7 +236,9 @@ def explain_unserved(
             break
         request = scenario.request_by_id[row.request_id]
         found[request.id] = binding_resources(scenario, plan, request, occupancy)
-        traded = trade(scenario, screening, plan, request) if solve_checks else None
+        # A request that fits beside the plan as it is needs no trade: the re-solve says more.
+        fits = any(f.why == Why.FITS_NOW for f in found[request.id])
+        traded = trade(scenario, screening, plan, request) if solve_checks and not fits else None
         if traded is not None:
             found[request.id].append(traded)
         elif solve_checks:
