@@ -7,6 +7,7 @@ so no sentence silently falls back to English in a French page.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -56,6 +57,22 @@ def test_every_message_has_a_french_translation():
         if entry is None or entry.fuzzy or not all(strings):
             missing.append(f"{filename}:{lineno}: {key!r}")
     assert not missing, "messages without French:\n" + "\n".join(missing)
+
+
+def test_no_module_that_translates_names_a_variable_underscore():
+    """`rows, _ = ...` in a module that imports gettext's `_` turns the next message into a
+    TypeError (it happened: `remise report` crashed on a bad cell)."""
+    package = Path(__file__).resolve().parent.parent / "optimizer"
+    wrong = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        translates = any(isinstance(node, ast.ImportFrom) and any(a.name == "_" and a.asname is None for a in node.names)
+                         for node in ast.walk(tree))
+        stores = [node.lineno for node in ast.walk(tree)
+                  if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)]
+        if translates and stores:
+            wrong += [f"{path.relative_to(package.parent)}:{line}" for line in stores]
+    assert not wrong, wrong
 
 
 def test_translations_keep_every_placeholder():

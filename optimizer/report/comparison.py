@@ -123,7 +123,7 @@ def plan_metrics(folder: PlanFolder, reasons: list[str]) -> dict[str, dict[str, 
     supervised, shift = int(counts["supervised_minutes"]), sum(o.shift_minutes for o in folder.officers)
 
     def weighted(kind: str) -> float | None:
-        total = sum(weight for _, weight in capacity[kind])
+        total = sum(weight for _place, weight in capacity[kind])
         return sum(u * weight for u, weight in capacity[kind]) / total if total else None
 
     rows[TOTAL] = {

@@ -290,7 +290,7 @@ def submit(url: str, day_date: date, wish: Wish) -> Booking:
     """Keep a request without a slot: the nightly plan gives it one, or a reason."""
     with writing(url) as session:
         day = open_day(session, day_date, lock=True)
-        scenario, _ = promises(session, day)
+        scenario, _plan = promises(session, day)
         request = _request(scenario, wish, _new_id())
         _screened(scenario, request)
         row = _row(day, request, REQUEST, PENDING, wish)

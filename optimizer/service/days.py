@@ -255,7 +255,7 @@ def standing(session: Session, day: Day) -> tuple[Scenario, Plan]:
     request that no plan has seen yet has neither: InputError (run the nightly plan first).
     """
     scenario = export_day(session, day)
-    _, plan = promises(session, day, scenario)
+    _scenario, plan = promises(session, day, scenario)
     waiting = []
     for r in live_requests(session, day):
         if r.station is None and r.reason is None:

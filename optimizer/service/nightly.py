@@ -103,7 +103,7 @@ def _export(url: str, day_date: date, out_file: Path, plan_dir: Path | None, for
         scenario = export_day(session, day_date)
         held = standing(session, find_day(session, day_date)) if plan_dir is not None else None
     if held is not None:
-        _, plan = held
+        _scenario, plan = held
         result = SolveResult(plan, unproven_levels(scenario, screen(scenario), plan), solver="platform (as booked)")
         write_plan_folder(plan_dir, force, scenario, PlanRun(result))
     write_scenario_file(scenario, out_file, f"Day {scenario.date.isoformat()} exported from the booking platform.")
