@@ -100,7 +100,8 @@ def test_the_help_speaks_french_by_default_and_the_language_of_the_settings(tmp_
 
 
 @pytest.mark.parametrize("args, french, english", [
-    (["plan", "--explian"], "Option inconnue\u00a0: --explian. Vouliez-vous dire --explain, --explain-time, --no-explain\u00a0?",
+    (["plan", "--explian"],
+     "Option inconnue\u00a0: --explian. Vouliez-vous dire --explain, --explain-time, --no-explain\u00a0?",
      "No option --explian. Did you mean --explain, --explain-time, --no-explain?"),
     (["check"], "Il manque l'argument SCENARIO.", "The argument SCENARIO is missing."),
     (["plan", "--time-limit", "abc"], "Valeur invalide pour --time-limit\u00a0: doit être un nombre",

@@ -63,7 +63,8 @@ def check_cluster(address: str) -> int:
     try:  # a closed port answers at once; Dask itself would retry until its timeout
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
     except OSError as exc:
-        raise ClusterError(_("nothing answers at {address} ({error})").format(address=target, error=exc.strerror or exc)) from None
+        raise ClusterError(_("nothing answers at {address} ({error})").format(
+            address=target, error=exc.strerror or exc)) from None
     try:
         probe = subprocess.run([sys.executable, "-c", _PROBE.format(seconds=CONNECT_SECONDS), target],
                                capture_output=True, text=True, timeout=CONNECT_SECONDS + 15)

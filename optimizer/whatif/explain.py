@@ -88,9 +88,10 @@ def binding_resources(scenario: Scenario, plan: Plan, request: Request,
 
 
 # Displacement re-solves work on the whole day's model. Measured on 2 cores: on the pilot (60
-# requests) each finds its tie in 1.5 to 3 s (a trade, 10 ms, finds 4 of its 5 first); on generated days of 120, 300 and 500 requests
-# not one of them reached a finding in 30 s, so larger days get the insertion analysis only
-# (0.8 s for the 283 requests a 1,000-request day leaves out).
+# requests) each finds its tie in 1.5 to 3 s (a trade, in 10 ms, finds 4 of its 5 first); on
+# generated days of 120, 300 and 500 requests not one of them reached a finding in 30 s, so
+# larger days get the insertion analysis only (0.8 s for the 283 requests a 1,000-request day
+# leaves out).
 DISPLACEMENT_LARGEST = 100
 RESOLVE_SECONDS = 5.0  # the pilot's ties are found in 1.5 to 3 s
 

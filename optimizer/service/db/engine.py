@@ -37,7 +37,8 @@ def database_url(value: str | None) -> str:
         try:
             url = make_url(value)
         except ArgumentError as exc:
-            raise InputError(_("--db: '{value}' is not a database URL ({error})").format(value=value[:80], error=exc)) from None
+            raise InputError(_("--db: '{value}' is not a database URL ({error})").format(
+                value=value[:80], error=exc)) from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise InputError(_("--db: '{backend}' is not supported: use a SQLite file or "
                                "postgresql+psycopg://user@host/db").format(backend=url.get_backend_name()))
