@@ -116,30 +116,34 @@ def test_the_help_speaks_french_by_default_and_the_language_of_the_settings(tmp_
     (["plan", "--time-limit", "0.01"], "doit valoir au moins 0,1", "must be at least 0.1"),
 ], ids=["unknown-option", "missing-argument", "bad-number", "option-without-value", "unknown-command", "bad-choice",
         "bad-date", "below-the-range"])
-def test_usage_errors_speak_the_planner_s_language(tmp_path, args, french, english):
-    for env, expected, frame in (({}, french, "Erreur"), ({"REMISE_LANG": "en"}, english, "Error")):
-        run = remise(*args, cwd=tmp_path, env=env)
-        said = unboxed(run.stderr)
-        assert run.returncode == 2 and "Traceback" not in said, said
+def test_usage_errors_speak_the_planner_s_language(tmp_path, monkeypatch, args, french, english):
+    # In this process: usage errors take the language of the settings when they are raised.
+    monkeypatch.chdir(tmp_path)
+    for lang, expected, frame in ((None, french, "Erreur"), ("en", english, "Error")):
+        result = CliRunner().invoke(app, args, env={"COLUMNS": "300", "REMISE_LANG": lang})
+        said = unboxed(result.output + result.stderr)
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), said  # no traceback
         assert expected in said and frame in said, said
-    assert "Usage:" not in unboxed(remise(*args, cwd=tmp_path, env={}).stderr)
+        assert lang == "en" or "Usage:" not in said
 
 
-def test_a_bad_setting_is_told_in_the_language_the_settings_ask_for(tmp_path):
+def test_a_bad_setting_is_told_in_the_language_the_settings_ask_for(tmp_path, monkeypatch):
     # Said before the settings are read: the language is read alone, whatever else is wrong.
-    for env, expected in (({}, "n'est pas un nombre entier de 1 à 64"), ({"REMISE_LANG": "en"}, "is not a whole number")):
-        run = remise("validate", str(TINY), cwd=tmp_path, env={"REMISE_WORKERS": "0", **env})
-        assert run.returncode == 2 and expected in unboxed(run.stderr), run.stderr
+    monkeypatch.chdir(tmp_path)
+    for lang, expected in ((None, "n'est pas un nombre entier de 1 à 64"), ("en", "is not a whole number")):
+        result = CliRunner().invoke(app, ["validate", str(TINY)], env={"REMISE_WORKERS": "0", "REMISE_LANG": lang})
+        assert result.exit_code == 2 and expected in unboxed(result.output + result.stderr)
     (tmp_path / "remise.toml").write_text('lang = "en"\nworkers = "many"\n', encoding="utf-8")
-    run = remise("validate", str(TINY), cwd=tmp_path, env={})
-    assert run.returncode == 2 and "is not a whole number" in unboxed(run.stderr), run.stderr
+    result = CliRunner().invoke(app, ["validate", str(TINY)], env={"REMISE_LANG": None})
+    assert result.exit_code == 2 and "is not a whole number" in unboxed(result.output + result.stderr)
 
 
-def test_no_command_offers_shell_completion_options(tmp_path):
+def test_no_command_offers_shell_completion_options():
     # Each command's module is its own Typer app, loaded on demand: none may add Typer's
     # completion options, which remise turns off.
-    for name in ("plan", "generate", "config", "db"):
-        assert "--install-completion" not in remise_help(name, cwd=tmp_path, env={})
+    offered = [name for name, command in _commands(typer.main.get_command(app))
+               if any("--install-completion" in p.opts for p in command.params)]
+    assert not offered
 
 
 def test_validate_without_a_scenario_says_it_uses_the_bundled_pilot(tmp_path, monkeypatch):
