@@ -3,9 +3,10 @@ one function of `runs` (or of a stage) and printing what came back. `common.py` 
 consoles, the scenario loading and the exit codes every command shares.
 
 The help (`--help`) is written when the commands are defined, before any option is read:
-the modules of the commands are imported, and the app defined, in the language of
-`config.help_language()` (REMISE_LANG, remise.toml..., French by default), so that their
-`help=_("...")` speak it. `--lang` sets what a command says, not its help."""
+the app is defined, and each command's module imported when the command is first looked up,
+in the language of `config.help_language()` (REMISE_LANG, remise.toml..., French by
+default), so that their `help=_("...")` speak it; Typer's own words follow it too
+(`framework.py`). `--lang` sets what a command says, not its help."""
 
 import importlib
 import sys
