@@ -183,6 +183,12 @@ def _accounting(scenario: Scenario, plan: Plan, out: list[str]) -> None:
             out.append(_("Request '{rid}' is neither planned nor listed as unserved.").format(rid=request.id))
 
 
+def _differs(out: list[str], rid: str, message: str, stated: object, actual: object) -> None:
+    """One field of a planned row against what the scenario (or a lock) says it must be."""
+    if stated != actual:
+        out.append(_(message).format(rid=rid, stated=stated, actual=actual))
+
+
 def _fidelity(scenario: Scenario, plan: Plan, out: list[str]) -> None:
     """A planned row repeats the scenario's category, seller and buyer, and ends after the request's minutes."""
     for h in plan.handovers:
@@ -197,8 +203,7 @@ def _fidelity(scenario: Scenario, plan: Plan, out: list[str]) -> None:
             (N_("Request '{rid}' is planned with buyer '{stated}', but the scenario says '{actual}'."),
              h.buyer, request.buyer),
         ):
-            if stated != actual:
-                out.append(_(message).format(rid=request.id, stated=stated, actual=actual))
+            _differs(out, request.id, message, stated, actual)
         category = _runnable(scenario, request)
         if category is None:
             continue
@@ -505,17 +510,17 @@ def _locks(scenario: Scenario, plan: Plan, out: list[str]) -> None:
             continue
         for h in rows[request.id]:
             for message, planned, locked in (
-                (N_("Locked request '{rid}' is planned with station '{planned}', but is locked to '{locked}'."),
+                (N_("Locked request '{rid}' is planned with station '{stated}', but is locked to '{actual}'."),
                  h.station, lock.station),
-                (N_("Locked request '{rid}' is planned with place '{planned}', but is locked to '{locked}'."),
+                (N_("Locked request '{rid}' is planned with place '{stated}', but is locked to '{actual}'."),
                  h.place, lock.place),
-                (N_("Locked request '{rid}' is planned with officer '{planned}', but is locked to '{locked}'."),
+                (N_("Locked request '{rid}' is planned with officer '{stated}', but is locked to '{actual}'."),
                  h.officer, lock.officer),
-                (N_("Locked request '{rid}' is planned with start '{planned}', but is locked to '{locked}'."),
+                (N_("Locked request '{rid}' is planned with start '{stated}', but is locked to '{actual}'."),
                  _t(h.start), _t(lock.start)),
             ):
-                if locked is not None and planned != locked:
-                    out.append(_(message).format(rid=request.id, planned=planned, locked=locked))
+                if locked is not None:
+                    _differs(out, request.id, message, planned, locked)
 
 
 def _levels(scenario: Scenario, booked: list[_Booked]) -> dict[str, int]:
