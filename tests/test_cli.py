@@ -242,12 +242,18 @@ def test_the_lazy_command_list_names_each_module_s_commands():
     assert found == COMMANDS
 
 
-def test_a_planning_command_does_not_load_the_booking_platform_s_web_stack():
-    # FastAPI and uvicorn cost a planning command 0.6 s on 2 cores. (The database layer is
-    # loaded: `plan --from-db` reads the platform's day.)
+def test_a_planning_command_does_not_load_the_booking_platform_s_stack(tmp_path):
+    # FastAPI and uvicorn cost a planning command 0.6 s on 2 cores, SQLAlchemy and Alembic
+    # 0.75 s: the database stack loads only for `plan --db` (tests/test_service_api.py runs it).
     probe = ("import sys\nfrom optimizer.cli import app\n"
              "app(['validate', 'tests/data/tiny.yaml'], standalone_mode=False)\n"
-             "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))")
+             "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette', 'sqlalchemy', 'alembic') if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().endswith("[]")
+    # ... and loads when it runs: the day is looked for in the database.
+    database = f"sqlite:///{tmp_path / 'platform.db'}"
+    run = subprocess.run([sys.executable, "cli.py", "plan", "--db", database, "--date", "2026-12-01",
+                          "--out", str(tmp_path / "plan")], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 2, run.stderr
+    assert "aucune journée 2026-12-01 dans la base" in run.stderr

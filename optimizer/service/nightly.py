@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..core.i18n import _
 from ..core.problems import InputError
-from ..planfolder.folder import summary
+from ..planfolder.folder import default_folder, summary
 from ..runs import (
     PlanRun,
     PlanSettings,
@@ -34,6 +34,8 @@ from ..solvers.stop import Deadline
 from .days import export_day, find_day, now, record_plan, standing
 from .db.engine import reading, writing
 from .db.tables import PlanRun as PlanRow
+from .queries import day_name
+from .settings import Settings
 
 MARGIN = timedelta(minutes=10)  # beyond the time limit, before a stale "being planned" mark is ignored
 
@@ -55,6 +57,13 @@ def _release(url: str, day_date: date) -> None:
         day = find_day(session, day_date, lock=True)
         if day is not None:
             day.planning_until = None
+
+
+def day_folder(database: str | None, day_date: date, out_dir: Path | None, root: Path) -> tuple[str, Path]:
+    """The database's URL (`database`, else REMISE_DB) and the day's plan folder: `out_dir`,
+    else the day's name and date under `root`, as for a scenario file."""
+    url = Settings.from_env(database).database
+    return url, out_dir or default_folder(day_name(url, day_date), day_date, root=root)
 
 
 def plan_from_db(url: str, day_date: date, options: SolveOptions, settings: PlanSettings, target: Path,
