@@ -217,6 +217,15 @@ def test_a_pending_request_gets_its_slot_or_its_reason_from_the_nightly_plan(cli
     assert (tmp_path / "plan" / "plan.csv").is_file()
 
 
+def test_planning_a_day_the_database_does_not_hold_says_so_in_french(client, tmp_path, monkeypatch):
+    # Without --out the folder is named after the day, which is looked up first.
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["plan", "--db", client.database, "--date", "2027-01-04"])
+    assert result.exit_code == 2
+    assert "aucune journée 2027-01-04 dans la base" in result.output
+    assert not (tmp_path / "reports").exists()
+
+
 def test_bookings_wait_while_the_day_is_being_planned(client):
     from datetime import datetime, timedelta, timezone
 

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..core.findings import Finding
+from ..core.i18n import _
 from ..scenario.schema import Category
 from .bookings import NotFound
 from .days import find_day, live_requests, open_day
@@ -65,7 +66,7 @@ def roster(url: str, day_date: date) -> tuple[list[StationView], list[OfficerVie
 def _day(session, day_date: date) -> Day:
     day = find_day(session, day_date)
     if day is None:
-        raise NotFound(f"no day {day_date.isoformat()}")
+        raise NotFound(_("no day {date} in the database").format(date=day_date.isoformat()))
     return day
 
 
@@ -110,6 +111,6 @@ def officer_day(url: str, day_date: date, officer: str) -> tuple[list[Assignment
     with reading(url) as session:
         day = _day(session, day_date)
         if all(o.officer_id != officer for o in day.officers):
-            raise NotFound(f"no officer '{officer[:40]}' on {day_date.isoformat()}")
+            raise NotFound(_("no officer '{officer}' on {date}").format(officer=officer[:40], date=day_date.isoformat()))
         names = {s.station_id: s.name or s.station_id for s in day.stations}
     return [a for a in plan.assignments if a.officer == officer and a.start is not None], names
