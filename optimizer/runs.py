@@ -185,8 +185,8 @@ def write_plan_folder(target: Path, force: bool, scenario: Scenario, run: PlanRu
                       keep: tuple[Path, ...] = (), redact_parties: bool = False) -> None:
     """Publish the plan folder, report included, whole or not at all (never over `keep`)."""
     def write(folder: Path) -> None:
-        write_plan_files(folder, scenario, run.result, run.changes, redact_parties=redact_parties)
-        write_report(folder, lang)
+        written = write_plan_files(folder, scenario, run.result, run.changes, redact_parties=redact_parties)
+        write_report(folder, lang, written)
 
     publish_folder(target, force, write, keep=keep)
 
@@ -286,9 +286,9 @@ def compare(candidates: list[Candidate], target: Path, force: bool, options: Sol
                 continue
             plan_dir = folder / "plans" / candidate.name
             plan_dir.mkdir(parents=True)
-            write_plan_files(plan_dir, candidate.scenario, candidate.result)
-            write_report(plan_dir, lang)
-            candidate.folder = read_folder(plan_dir)
+            written = write_plan_files(plan_dir, candidate.scenario, candidate.result)
+            write_report(plan_dir, lang, written)
+            candidate.folder = read_folder(plan_dir, written)
             candidate.link = f"plans/{candidate.name}/report.html"
         said[:] = write_comparison(folder, target, candidates, lang)
 

@@ -34,6 +34,7 @@ from optimizer.check import check_plan
 from optimizer.cli import app
 from optimizer.planfolder.folder import read_folder, write_plan_files
 from optimizer.planfolder.publish import publish
+from optimizer.report import workload
 from optimizer.report.workload import write_report
 from optimizer.scenario.loading import load_scenario
 from optimizer.solvers.cpsat import solve
@@ -196,6 +197,44 @@ def test_officer_and_station_tables_equal_the_csv_files(tiny_plan: Path):
                 assert shown == "" and found[(scope, metric)]["text"] == "—"  # st-b has no bay
             else:
                 assert float(shown) == pytest.approx(float(row[metric])), (station, metric)
+
+
+def test_a_day_with_more_stations_than_charted_draws_the_busiest(tiny_plan: Path, tmp_path: Path, monkeypatch):
+    # At 100 stations and more, a timeline each made the report the slowest part of the night.
+    monkeypatch.setattr(workload, "STATIONS_CHARTED", 1)
+    folder = tmp_path / "copy"
+    shutil.copytree(tiny_plan, folder)
+    write_report(folder)
+    use = {station: max(float(row["room_utilisation"] or 0), float(row["bay_utilisation"] or 0))
+           for station, row in rows(folder / "stations.csv", "station").items()}
+    busiest, other = sorted(use, key=lambda station: -use[station])
+    assert use[busiest] > use[other]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert f'data-chart="station-{busiest}"' in html and f'data-chart="station-{other}"' not in html
+    assert f'id="station-{other}"' not in html  # no section without its chart
+    found = metrics_of(folder / "report.html")
+    assert {scope[1] for scope, metric in found if scope and scope[0] == "data-station"} == set(use)  # the table keeps all
+    assert "Les 1 commissariats dont les salles ou les emplacements sont les plus occupés" in unescape(html)
+
+
+def test_the_scenario_copy_just_written_is_not_parsed_again_unless_it_changed(tmp_path: Path):
+    scenario, _ = load_scenario(write_yaml(tmp_path / "tiny-a.yaml", tiny_data()))
+    result = solve(scenario, FAST)
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    written = write_plan_files(folder, scenario, result)
+    assert written.text == (folder / "scenario.yaml").read_text(encoding="utf-8")
+    parsed, taken = read_folder(folder), read_folder(folder, written)
+    assert taken.scenario is written.scenario and parsed.scenario == written.scenario
+    assert (taken.plan, taken.officers, taken.stations) == (parsed.plan, parsed.officers, parsed.stations)
+    assert taken.problems == parsed.problems == []
+    # Changed since: the file is what is read, and the audit says it was edited.
+    edited = written.text.replace("10:00-14:00", "10:00-13:00", 1)
+    assert edited != written.text
+    (folder / "scenario.yaml").write_text(edited, encoding="utf-8")
+    again = read_folder(folder, written)
+    assert again.scenario is not written.scenario and again.scenario != written.scenario
+    assert again.problems == read_folder(folder).problems != []
 
 
 def test_solve_status_per_level_equals_summary(tiny_plan: Path):
