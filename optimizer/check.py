@@ -121,13 +121,20 @@ def _booked(scenario: Scenario, plan: Plan) -> list[_Booked]:
 
 
 def _fits_alone(scenario: Scenario, request: Request) -> bool:
-    """Brute force: could this request be planned if it were the only one of the day?"""
+    """Brute force: could this request be planned if it were the only one of the day?
+
+    Every start on the grid inside the request's windows is tried against the station's hours,
+    then each officer's duty (28 s for the unserved requests of a national day when every start
+    of the day met every officer of the roster).
+    """
     category = _runnable(scenario, request)
     if category is None:
         return False
     minutes = _duration(request, category)
     slot = scenario.policy.slot_minutes
     windows = merge_ranges(request.windows)
+    wanted = [t for start, end in windows  # the grid's starts inside one window (merged: disjoint)
+              for t in range(max(0, -(-start // slot) * slot), min(end, DAY_END) - minutes + 1, slot)]
     for station_id in request.stations:
         station = scenario.station_by_id.get(station_id)
         if station is None or not station.places(category.place):  # type: ignore[arg-type]
@@ -135,20 +142,16 @@ def _fits_alone(scenario: Scenario, request: Request) -> bool:
         if category.place == "room" and station.max_visitors is not None and request.party_size > station.max_visitors:
             continue
         hours = merge_ranges(station.hours)
-        for officer in scenario.officers:
-            if officer.station != station_id:
-                continue
+        open_starts = [t for t in wanted if contains(hours, t, t + minutes)]
+        for officer in scenario.officers_at(station_id):  # not the whole roster: 28 s for a national day
             if category.skill and category.skill not in officer.skills:
                 continue
             if scenario.supervision_cap(officer) < minutes:
                 continue
             if officer.max_handovers is not None and officer.max_handovers < 1:
                 continue
-            duty = [officer.on_duty]
-            for t in range(0, DAY_END - minutes + 1, slot):
-                end = t + minutes
-                if contains(windows, t, end) and contains(hours, t, end) and contains(duty, t, end):
-                    return True
+            if any(contains([officer.on_duty], t, t + minutes) for t in open_starts):
+                return True
     return False
 
 

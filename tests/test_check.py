@@ -14,13 +14,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+import builders
 import pytest
 from conftest import english
+from hypothesis import given, settings
+from strategies import scenario_dicts
 
-from optimizer.check import check_plan
+from optimizer.check import DAY_END, _fits_alone, check_plan
 from optimizer.core.findings import verbatim
 from optimizer.core.i18n import language
-from optimizer.core.times import format_time, parse_time
+from optimizer.core.times import contains, format_time, merge_ranges, parse_time
 from optimizer.plan.rows import Handover, Plan, Unserved
 from optimizer.planfolder.folder import check_folder, read_plan, write_plan_files
 from optimizer.scenario.schema import Scenario
@@ -356,3 +359,48 @@ def test_malformed_folder_is_reported(tmp_path: Path, name: str, content: str | 
     with language("en"):
         report = check_folder(Scenario.model_validate(scenario_data()), tmp_path)
     assert any(message in v for v in report.violations), report.violations
+
+
+def _fits_alone_by_every_start(scenario: Scenario, request) -> bool:
+    """The checker's question asked the slow way: every start of the day, every officer of the roster."""
+    category = scenario.policy.categories.get(request.category)
+    if category is None or category.forbidden is not None:
+        return False
+    minutes = request.minutes if request.minutes is not None else category.minutes
+    windows = merge_ranges(request.windows)
+    for station_id in request.stations:
+        station = scenario.station_by_id.get(station_id)
+        if station is None or not station.places(category.place):
+            continue
+        if category.place == "room" and station.max_visitors is not None and request.party_size > station.max_visitors:
+            continue
+        for officer in scenario.officers:
+            if officer.station != station_id or (category.skill and category.skill not in officer.skills):
+                continue
+            if scenario.supervision_cap(officer) < minutes or officer.max_handovers == 0:
+                continue
+            for t in range(0, DAY_END - minutes + 1, scenario.policy.slot_minutes):
+                if all(contains(ranges, t, t + minutes)
+                       for ranges in (windows, merge_ranges(station.hours), [officer.on_duty])):
+                    return True
+    return False
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenario_dicts(max_requests=6))
+def test_fits_alone_tries_every_start_an_officer_could_take(data):
+    # The checker looks only at the starts inside the request's windows and at the officers of
+    # each station (a national day: 28 s to under 5 s); the answer must be the slow one's.
+    scenario = Scenario.model_validate(data)
+    for request in scenario.requests:
+        assert _fits_alone(scenario, request) == _fits_alone_by_every_start(scenario, request), request.id
+
+
+def test_fits_alone_takes_only_starts_on_the_grid():
+    # A 15-minute phone wanted 10:05-10:25 on a 15-minute grid: 10:15 ends too late, and 10:05 is
+    # not a start of the grid.
+    tight, wide = (builders.request(rid, windows=[window]) for rid, window in (("tight", "10:05-10:25"),
+                                                                                 ("wide", "10:05-10:30")))
+    scenario = builders.day([tight, wide], slot_minutes=15)
+    assert not _fits_alone(scenario, scenario.request_by_id["tight"])
+    assert _fits_alone(scenario, scenario.request_by_id["wide"])
