@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..plan.rows import Plan
+from ..plan.rows import Handover, Plan
 from ..scenario.schema import Scenario
 
 
@@ -64,11 +64,12 @@ def officer_loads(scenario: Scenario, plan: Plan) -> list[OfficerLoad]:
     return rows
 
 
-def peak_visitors(scenario: Scenario, plan: Plan, station_id: str) -> int:
-    """Most people inside at once: room handovers bring their party, bays nobody."""
+def peak_visitors(scenario: Scenario, handovers: list[Handover]) -> int:
+    """Most people inside a station at once (`handovers`: the station's): room handovers bring
+    their party, bays nobody."""
     events = []
-    for h in plan.handovers:
-        if h.station != station_id or scenario.place_index.get(h.place, ("", ""))[1] != "room":
+    for h in handovers:
+        if scenario.place_index.get(h.place, ("", ""))[1] != "room":
             continue
         size = scenario.request_by_id[h.request_id].party_size
         events += [(h.start, size), (h.end, -size)]
@@ -80,10 +81,13 @@ def peak_visitors(scenario: Scenario, plan: Plan, station_id: str) -> int:
 
 
 def station_loads(scenario: Scenario, plan: Plan) -> list[StationLoad]:
+    at: dict[str, list[Handover]] = defaultdict(list)  # one pass: a national day has 1,000 stations
+    for h in plan.handovers:
+        at[h.station].append(h)
     rows = []
     for station in scenario.stations:
         opening = sum(end - start for start, end in station.hours)
-        handovers = [h for h in plan.handovers if h.station == station.id]
+        handovers = at.get(station.id, [])
         minutes = {"room": 0, "bay": 0}
         for h in handovers:
             kind = scenario.place_index[h.place][1]
@@ -98,6 +102,6 @@ def station_loads(scenario: Scenario, plan: Plan) -> list[StationLoad]:
             handovers=len(handovers),
             room_utilisation=share("room"),
             bay_utilisation=share("bay"),
-            peak_visitors=peak_visitors(scenario, plan, station.id),
+            peak_visitors=peak_visitors(scenario, handovers),
         ))
     return rows
