@@ -215,6 +215,9 @@ def test_a_day_with_more_stations_than_charted_draws_the_busiest(tiny_plan: Path
     found = metrics_of(folder / "report.html")
     assert {scope[1] for scope, metric in found if scope and scope[0] == "data-station"} == set(use)  # the table keeps all
     assert "Les 1 commissariats dont les salles ou les emplacements sont les plus occupés" in unescape(html)
+    utilisation = html[html.index('data-chart="utilisation"'):]
+    utilisation = utilisation[:utilisation.index("</svg>")]
+    assert f">{busiest}</text>" in utilisation and f">{other}</text>" not in utilisation
 
 
 def test_the_scenario_copy_just_written_is_not_parsed_again_unless_it_changed(tmp_path: Path):

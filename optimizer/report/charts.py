@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from ..core.i18n import _, integer, percent, pgettext
 from ..core.times import format_time
 from ..planfolder.folder import PlanFolder
-from ..planfolder.metrics import OfficerLoad
+from ..planfolder.metrics import OfficerLoad, StationLoad
 from ..scenario.schema import Scenario
 
 WIDTH = 10.5  # inches: 756 pt, shown at the page's width on a laptop screen
@@ -224,9 +224,8 @@ def officer_caps(officers: list[OfficerLoad]) -> Markup:
     return svg(fig, "officers-caps", _("Supervised minutes against the cap"))
 
 
-def utilisation_chart(folder: PlanFolder) -> Markup:
+def utilisation_chart(stations: list[StationLoad]) -> Markup:
     """Room and bay utilisation per station, side by side."""
-    stations = folder.stations
     n = max(1, len(stations))
     fig = new_figure(1.0 + 0.55 * n)
     with matplotlib.rc_context(CHART_STYLE):

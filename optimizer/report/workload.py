@@ -156,7 +156,7 @@ def report_context(folder: PlanFolder) -> dict[str, Any]:
         "charts": {
             "officer_timeline": charts.officer_timeline(folder, charted),
             "officer_caps": charts.officer_caps(charted),
-            "utilisation": charts.utilisation_chart(folder),
+            "utilisation": charts.utilisation_chart([s for s in folder.stations if s.station in drawn]),
         },
         "run": {
             "solver": summary.get("solver", "cp-sat"), "version": summary.get("solver_version", "?"),
