@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po
 
 from optimizer.core.findings import Finding, Why
 from optimizer.core.i18n import LOCALE_DIR, language, ngettext, percent
-from optimizer.core.sentences import sentence
+from optimizer.core.sentences import level_status, sentence
+from optimizer.solvers.result import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
@@ -109,3 +110,14 @@ def test_a_finding_reads_in_each_language(why, params, french_words):
         assert sentence(Finding(why, params)) == french_words
     with language("en"):
         assert sentence(Finding(why, params)) != french_words
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_level_status_is_said_in_words(status):
+    # A greedy plan's levels are "heuristic": the terminal and the report printed the code.
+    with language("fr"):
+        french = level_status(status, 0.1)
+    with language("en"):
+        english = level_status(status, 0.1)
+    if status != Status.OPTIMAL:  # the same word in both languages
+        assert english != status.value and french != english

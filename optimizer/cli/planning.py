@@ -123,11 +123,12 @@ def print_result(scenario: Scenario, run: PlanRun) -> None:
     table.add_row(_("unserved"), ", ".join(f"{integer(n)} {reason_label(r)}" for r, n in reasons.items()) or _("none"))
     loads = officer_loads(scenario, plan)
     used = [o for o in loads if o.handovers]
-    table.add_row(_("officers mobilised"), _("{used} of {rostered}").format(used=len(used), rostered=len(loads)))
+    table.add_row(_("officers mobilised"), _("{used} of {rostered}").format(
+        used=integer(len(used)), rostered=integer(len(loads))))
     if used:
         busiest = max(used, key=lambda o: (o.supervised_minutes, o.officer))
         table.add_row(_("busiest officer"), _("{officer}: {minutes} of {cap} min").format(
-            officer=busiest.officer, minutes=busiest.supervised_minutes, cap=busiest.cap))
+            officer=busiest.officer, minutes=integer(busiest.supervised_minutes), cap=integer(busiest.cap)))
     for level in result.levels:
         table.add_row(level_label(level.name), f"{integer(level.value)} ({level_state(level)})")
     out.print(table)

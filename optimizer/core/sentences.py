@@ -72,6 +72,12 @@ def level_status(status: str, gap: float | None) -> str:
         return _("not proven optimal: gap {gap}").format(gap=percent(float(gap), 1))
     if status == "unknown":
         return _("no solution at this level: value of the previous plan")
+    if status == "heuristic":
+        return _("heuristic: nothing proven")
+    if status == "fixed":
+        return _("settled by an earlier round")
+    if status == "interrupted":
+        return _("interrupted before it was settled")
     return str(status)
 
 
