@@ -39,7 +39,7 @@ from .planfolder.publish import (
 )
 from .report.comparison import Candidate, write_comparison
 from .report.sweep import SWEEP_CSV, SWEEP_HTML, write_sweep_csv, write_sweep_html
-from .report.workload import write_report
+from .report.workload import STATIONS_CHARTED, write_report
 from .scenario.schema import Request, Scenario
 from .screening import screen
 from .solvers.day import BLOCK_LIMIT, can_cut, plan_day
@@ -113,17 +113,20 @@ def _noop(stage: Stage) -> None:
 
 # The share of the time limit the explanations may take (at most --explain-time, and about
 # what the requests greedy leaves out need: the pilot explains 7 in under 2 s; larger days get
-# the insertion analysis alone, see whatif/explain.py), and the time kept for checking and
-# writing the folder, report included: measured on the bundled pilot (1.2 s) and on generated
-# days written from a greedy plan (7.1 to 8.2 s for 1,000 requests, 20.8 to 22.8 s for 3,000:
-# 0.0075 s a request, mostly the charts and reading the folder back), with a third more.
+# the insertion analysis alone, see whatif/explain.py).
 EXPLAIN_SHARE = 0.25
 EXPLAIN_SECONDS, EXPLAIN_PER_REQUEST, INSERTION_PER_REQUEST = 1.0, 0.25, 0.01
-WRITE_SECONDS, WRITE_PER_REQUEST = 1.5, 0.010
+# The time kept for checking and writing the folder, report included, measured on generated
+# days written from a greedy plan (2 cores, 2026-12-05): the pilot 1.5 to 2 s, paris (1,000
+# requests, 20 stations) 6.5 to 7 s, region (5,000, 100) 11.5 to 12 s, national (50,000,
+# 1,000) 43 s. A drawn station costs about 0.25 s (at most STATIONS_CHARTED are), a request
+# 0.0007 s; a third more is kept. (It was 0.010 s a request: 500 s of a national night.)
+WRITE_SECONDS, WRITE_PER_STATION, WRITE_PER_REQUEST, WRITE_MARGIN = 1.0, 0.25, 0.0007, 4 / 3
 
 
 def write_reserve(scenario: Scenario) -> float:
-    return WRITE_SECONDS + WRITE_PER_REQUEST * len(scenario.requests)
+    drawn = min(len(scenario.stations), STATIONS_CHARTED)
+    return WRITE_MARGIN * (WRITE_SECONDS + WRITE_PER_STATION * drawn + WRITE_PER_REQUEST * len(scenario.requests))
 
 
 def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings = PlanSettings(), *,
