@@ -404,3 +404,15 @@ def test_fits_alone_takes_only_starts_on_the_grid():
     scenario = builders.day([tight, wide], slot_minutes=15)
     assert not _fits_alone(scenario, scenario.request_by_id["tight"])
     assert _fits_alone(scenario, scenario.request_by_id["wide"])
+
+
+def test_fits_alone_at_the_ends_of_the_day_agrees_with_the_slow_way():
+    # Windows at midnight and a night shift, which the generated days do not draw.
+    requests = [builders.request(rid, windows=[window]) for rid, window in
+                (("late", "23:30-24:00"), ("early", "00:05-00:30"), ("edge", "23:50-24:00"))]
+    for shift in ("21:00-05:00", "00:00-24:00"):
+        scenario = builders.day(requests, stations=[builders.station(hours=("00:00-24:00",))],
+                                officers=[builders.officer(shift=shift)], slot_minutes=15)
+        found = {r.id: _fits_alone(scenario, r) for r in scenario.requests}
+        assert found == {r.id: _fits_alone_by_every_start(scenario, r) for r in scenario.requests}, shift
+        assert found["late"] and not found["edge"]  # 23:30-23:45 fits; 23:50 is off the grid

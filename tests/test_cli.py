@@ -257,3 +257,12 @@ def test_a_planning_command_does_not_load_the_booking_platform_s_stack(tmp_path)
                           "--out", str(tmp_path / "plan")], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 2, run.stderr
     assert "aucune journée 2026-12-01 dans la base" in run.stderr
+
+
+def test_a_lazy_module_is_found_as_an_import_would_find_it():
+    probe = ("import sys\nimport optimizer.cli.planning\nimport optimizer.service\n"
+             "assert 'sqlalchemy' not in sys.modules\n"
+             "print(callable(optimizer.service.nightly.plan_from_db), 'sqlalchemy' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True"]

@@ -788,3 +788,12 @@ def test_a_partial_lock_is_read_from_yaml_and_csv(tmp_path: Path) -> None:
         "r2,phone,st-a,10:00-12:00,u-3,u-4,,,,,\n", encoding="utf-8")
     from_csv = load(write(tmp_path / "csv.yaml", data)).request_by_id
     assert from_csv["r1"].locked == from_yaml and from_csv["r2"].locked is None
+
+
+def test_the_scenario_copy_keeps_an_emoji_as_it_reads(tmp_path: Path) -> None:
+    # libyaml's emitter, which writes the copy fast, escapes what lies beyond Unicode's first
+    # plane: a name people wrote with an emoji must stay readable in the folder.
+    scenario = load(write(tmp_path / "day.yaml", {**tiny(), "name": "Noël 🎄 marché"}))
+    text = dump_scenario(scenario, tmp_path / "dumped.yaml")
+    assert "Noël 🎄 marché" in text and "\\U" not in text
+    assert load_dumped_scenario(tmp_path / "dumped.yaml") == scenario

@@ -20,4 +20,9 @@ def lazy_module(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     loader.exec_module(module)
+    parent, _dot, child = name.rpartition(".")
+    if parent:  # as an import does: `package.module` finds it too
+        setattr(sys.modules[parent], child, module)
+    # If its code fails when it runs, that first access raises the failure; the module stays
+    # half-loaded in sys.modules (the recipe's limit), which a one-shot command does not meet again.
     return module

@@ -102,14 +102,14 @@ def report_context(folder: PlanFolder) -> dict[str, Any]:
     requests, served = int(counts["requests"]), int(counts["served"])
     top_share, top_officers = _max_share(folder.officers)
     charted = busiest(folder.officers)
-    drawn = busiest_stations(folder.stations, STATIONS_CHARTED)
+    # A station the scenario does not know (an edited folder) has no timeline to draw.
+    drawn = busiest_stations([s for s in folder.stations if s.station in scenario.station_by_id], STATIONS_CHARTED)
     stations = []
     for s in folder.stations:
         station = scenario.station_by_id.get(s.station)
         title = f"{station.name} ({s.station})" if station is not None and station.name else s.station
         stations.append({"id": s.station, "title": title, "row": s, "drawn": s.station in drawn,
-                         "timeline": charts.station_timeline(folder, s.station)
-                         if station is not None and s.station in drawn else None})
+                         "timeline": charts.station_timeline(folder, s.station) if s.station in drawn else None})
     unserved = []
     for u in sorted(folder.plan.unserved, key=lambda u: (u.reason, u.request_id))[:UNSERVED_LISTED]:
         request = scenario.request_by_id.get(u.request_id)
