@@ -194,16 +194,24 @@ def write_plan_folder(target: Path, force: bool, scenario: Scenario, run: PlanRu
     publish_folder(target, force, write, keep=keep)
 
 
-def publish_folder(target: Path, force: bool, write: Callable[[Path], None], kind: str = "plan",
-                   keep: tuple[Path, ...] = ()) -> None:
-    """Publish a folder; one that may not be replaced, is being written, or cannot be written
-    is an input error."""
+@contextmanager
+def _output_errors(target: Path) -> Iterator[None]:
+    """An output that may not be replaced, is being written, or cannot be written (a parent
+    that cannot be made, a read-only folder) is an input error."""
     try:
-        publish(target, force, write, kind, keep)
+        yield
     except (OutputExists, OutputBusy) as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(_("cannot write {target}: {error}").format(target=target, error=exc.strerror or exc)) from None
+
+
+def publish_folder(target: Path, force: bool, write: Callable[[Path], None], kind: str = "plan",
+                   keep: tuple[Path, ...] = ()) -> None:
+    """Publish a folder; one that may not be replaced, is being written, or cannot be written
+    is an input error."""
+    with _output_errors(target):
+        publish(target, force, write, kind, keep)
 
 
 @contextmanager
@@ -212,13 +220,9 @@ def reserved_output(target: Path, force: bool, keep: tuple[Path, ...] = ()) -> I
     may not replace, or that another process is writing stops the run before the solve, and
     no other process may start writing it until this one has published."""
     with ExitStack() as stack:
-        try:
+        with _output_errors(target):
             stack.enter_context(reserved(target))
             check_target(target, force, keep)
-        except (OutputExists, OutputBusy) as exc:
-            raise InputError(str(exc)) from None
-        except OSError as exc:  # a parent that cannot be made, a read-only folder
-            raise InputError(_("cannot write {target}: {error}").format(target=target, error=exc.strerror or exc)) from None
         yield
 
 

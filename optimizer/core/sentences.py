@@ -62,23 +62,24 @@ def level_label(name: str) -> str:
         return name
 
 
+# A level's status (solvers/result.py's Status) in words; `feasible` also says its gap.
+STATUS_LABELS = {
+    "optimal": N_("optimal"),
+    "unknown": N_("no solution at this level: value of the previous plan"),
+    "heuristic": N_("heuristic: nothing proven"),
+    "fixed": N_("settled by an earlier round"),
+    "interrupted": N_("interrupted before it was settled"),
+}
+
+
 def level_status(status: str, gap: float | None) -> str:
-    """A level's status in words: optimal, or not proven with its gap or with no bound known."""
-    if status == "optimal":
-        return _("optimal")
+    """A level's status in words: optimal, or not proven with its gap or with no bound known;
+    an unknown code (a hand-edited file) as written."""
     if status == "feasible":
         if gap is None:
             return _("not proven optimal: no bound known")
         return _("not proven optimal: gap {gap}").format(gap=percent(float(gap), 1))
-    if status == "unknown":
-        return _("no solution at this level: value of the previous plan")
-    if status == "heuristic":
-        return _("heuristic: nothing proven")
-    if status == "fixed":
-        return _("settled by an earlier round")
-    if status == "interrupted":
-        return _("interrupted before it was settled")
-    return str(status)
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else str(status)
 
 
 def bound_label(code: str | None) -> str:

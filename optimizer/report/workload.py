@@ -108,7 +108,7 @@ def report_context(folder: PlanFolder) -> dict[str, Any]:
     for s in folder.stations:
         station = scenario.station_by_id.get(s.station)
         title = f"{station.name} ({s.station})" if station is not None and station.name else s.station
-        stations.append({"id": s.station, "title": title, "row": s, "drawn": s.station in drawn,
+        stations.append({"id": s.station, "title": title, "row": s,
                          "timeline": charts.station_timeline(folder, s.station) if s.station in drawn else None})
     unserved = []
     for u in sorted(folder.plan.unserved, key=lambda u: (u.reason, u.request_id))[:UNSERVED_LISTED]:
