@@ -29,12 +29,16 @@ def _assert_checked(scenario: Scenario, result) -> None:
 
 
 def _assert_model_accepts(scenario: Scenario, screening, result) -> None:
-    """The greedy plan, as a hint with every variable fixed to it, is a solution of the CP-SAT model."""
+    """The greedy plan, as a hint with every variable fixed to it, is a solution of the CP-SAT model.
+
+    The hint sets every variable of the model: CP-SAT takes a complete feasible hint as its
+    first solution without search.
+    """
     hm = build_model(scenario, screening)
     values = hint_from_plan(hm, scenario, result.plan)
-    for var in hm.vars.all():
-        if var.Index() in values:
-            hm.model.AddHint(var, values[var.Index()])
+    assert set(values) == set(range(len(hm.model.Proto().variables)))
+    for var in hm.solution_vars():
+        hm.model.AddHint(var, values[var.Index()])
     hm.model.Maximize(hm.level("served"))
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True

@@ -7,6 +7,7 @@ import copy
 from builders import day, request
 from conftest import FAST, english
 from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model
 from strategies import scenario_dicts
 
 from optimizer.check import check_plan
@@ -14,12 +15,14 @@ from optimizer.core.codes import Reason
 from optimizer.core.findings import Blocker, Why
 from optimizer.core.i18n import language
 from optimizer.core.sentences import detail
+from optimizer.model.build import build_model
 from optimizer.plan.changes import changes
 from optimizer.plan.rows import Plan, Unserved
 from optimizer.scenario.references import check_references
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers.cpsat import solve
+from optimizer.solvers.hints import hint_from
 from optimizer.whatif.explain import Displacement, explain_unserved, trade
 from optimizer.whatif.offer import offers
 
@@ -190,6 +193,24 @@ def test_unchanged_day_replans_with_zero_changes():
     first = planned(scenario).plan
     second = planned(scenario, previous=first)
     assert changes(scenario, first, second.plan) == []
+
+
+def test_a_replan_hint_sets_every_variable_and_keeps_every_appointment():
+    """The previous plan as a hint of the re-plan's model is complete and feasible, at 0 changes."""
+    scenario = _three_officers()
+    first = planned(scenario).plan
+    screening = screen(scenario)
+    hm = build_model(scenario, screening, {h.request_id: h for h in first.handovers})
+    values = hint_from(hm, scenario, {h.request_id: h for h in first.handovers})
+    assert set(values) == set(range(len(hm.model.Proto().variables)))
+    for var in hm.solution_vars():
+        hm.model.AddHint(var, values[var.Index()])
+    hm.model.Minimize(hm.level("changes"))
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.Solve(hm.model) == cp_model.OPTIMAL
+    assert solver.ObjectiveValue() == 0
 
 
 def test_cancelled_and_new_requests_are_listed():

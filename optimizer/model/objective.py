@@ -37,6 +37,7 @@ def changes(d: Draft) -> tuple[list[tuple[cp_model.IntVar, int]], int]:
         kept = m.NewBoolVar(f"kept[{rid}]")
         m.AddImplication(kept, at)
         m.Add(d.v.slot[rid] == before.start // step).OnlyEnforceIf(kept)
+        d.v.kept[rid] = kept, before.station, before.start
         terms.append((kept, -MOVE_WEIGHTS["time_or_station"]))
         for what, choice in (("place", d.v.on.get((rid, before.place))),
                              ("officer", d.v.by.get((rid, before.officer)))):
@@ -45,5 +46,6 @@ def changes(d: Draft) -> tuple[list[tuple[cp_model.IntVar, int]], int]:
             same = m.NewBoolVar(f"same_{what}[{rid}]")
             m.AddImplication(same, choice)
             m.AddImplication(same, kept)
+            d.v.same[rid, what] = same, getattr(before, what)
             terms.append((same, -MOVE_WEIGHTS[what]))
     return terms, constant

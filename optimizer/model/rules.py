@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from ..scenario.schema import Request
 from ..screening import Option
-from .variables import Draft
+from .variables import Draft, PairVars
 
 
 def decisions(d: Draft) -> None:
@@ -186,6 +186,7 @@ def parties(d: Draft) -> None:
         m.AddBoolOr([d.v.served[a_id].Not(), d.v.served[b_id].Not(), both])
         stations_a = [o.station for o in d.options[a_id]]
         stations_b = [o.station for o in d.options[b_id]]
+        apart = None
         if travel and any(sa != sb for sa in stations_a for sb in stations_b):
             apart = m.NewBoolVar(f"apart[{a_id},{b_id}]")
             for sa in stations_a:
@@ -200,3 +201,4 @@ def parties(d: Draft) -> None:
         end_b = d.start(b_id) + d.minutes[b_id]
         m.Add(d.start(b_id) >= end_a + gap).OnlyEnforceIf([both, first])
         m.Add(d.start(a_id) >= end_b + gap).OnlyEnforceIf([both, first.Not()])
+        d.v.pairs[a_id, b_id] = PairVars(both, apart, first)

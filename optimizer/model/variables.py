@@ -19,6 +19,15 @@ from ..screening import Option, Screening
 Domain = cp_model.Domain
 
 
+@dataclass(frozen=True)
+class PairVars:
+    """The order of two requests that share a seller or buyer (`rules.parties`)."""
+
+    both: cp_model.IntVar  # both served
+    apart: cp_model.IntVar | None  # at different stations (None: they cannot be)
+    first: cp_model.IntVar  # the first of the pair (by id) comes first
+
+
 @dataclass
 class Variables:
     """Every decision variable, keyed by the ids of what it decides."""
@@ -31,11 +40,22 @@ class Variables:
     used: dict[str, cp_model.IntVar] = field(default_factory=dict)  # officer
     load: dict[str, cp_model.IntVar] = field(default_factory=dict)  # officer: supervised minutes
     busiest: cp_model.IntVar | None = None
+    # (request, request) sharing a person: both served, at different stations, the first one first
+    pairs: dict[tuple[str, str], PairVars] = field(default_factory=dict)
+    # A re-plan's `changes` level: the previous appointment's station and start kept
+    # (request -> variable, station, start), and its place or officer too
+    # ((request, "place" | "officer") -> variable, the place or officer)
+    kept: dict[str, tuple[cp_model.IntVar, str, int]] = field(default_factory=dict)
+    same: dict[tuple[str, str], tuple[cp_model.IntVar, str]] = field(default_factory=dict)
 
     def all(self) -> list[cp_model.IntVar]:
         out: list[cp_model.IntVar] = []
         for group in (self.served, self.slot, self.at, self.by, self.on, self.used, self.load):
             out.extend(group.values())
+        for pair in self.pairs.values():
+            out.extend(var for var in (pair.both, pair.apart, pair.first) if var is not None)
+        out.extend(var for var, *_ in self.kept.values())
+        out.extend(var for var, _ in self.same.values())
         if self.busiest is not None:
             out.append(self.busiest)
         return out
