@@ -43,6 +43,8 @@ def _parameters(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
     p.num_workers = options.workers
     p.random_seed = options.seed
     p.log_search_progress = options.log
+    if options.presolve_passes is not None:
+        p.max_presolve_iterations = options.presolve_passes
     if options.deterministic:
         # Interleaved search is deterministic whatever the number of workers, and a
         # deterministic time limit makes the stopping point reproducible too.
