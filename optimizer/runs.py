@@ -44,8 +44,8 @@ from .scenario.schema import Request, Scenario
 from .screening import screen
 from .solvers.day import BLOCK_LIMIT, can_cut, plan_day
 from .solvers.greedy import best_greedy, solve_greedy
-from .solvers.groups import components
-from .solvers.parallel import ClusterError, check_cluster, executor
+from .solvers.groups import components, ready
+from .solvers.parallel import ClusterError, check_cluster, executor, start_workers
 from .solvers.result import Progress, SolveOptions, SolveResult
 from .solvers.stop import Deadline, stopped
 from .whatif.explain import DISPLACEMENT_LARGEST, explain_unserved
@@ -89,6 +89,7 @@ def workers(cluster: str | None, processes: int) -> Iterator[Executor]:
             check_cluster(cluster)
         manager = executor(cluster, processes)
         pool = manager.__enter__()
+        start_workers(pool, ready)
     except (OSError, ValueError, TimeoutError) as exc:  # ClusterError is a ValueError
         raise InputError(_("cannot use the cluster at {cluster}: {error}").format(cluster=cluster, error=exc)) from None
     try:
@@ -141,6 +142,18 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
     deterministic time (`time_limit` whole, so plans repeat) and the clock is not bounded.
     """
     deadline = deadline or Deadline.after(options.time_limit)
+    parallel = previous is None and not settings.greedy and (settings.processes > 1 or settings.cluster) and (
+        (len(scenario.requests) > settings.block_size and can_cut(scenario)) or len(components(scenario)) > 1)
+    if not parallel:
+        return _make_plan(scenario, options, settings, previous, progress, stage, deadline, None)
+    # The worker processes start first: they import the solver while this one screens the day.
+    with workers(settings.cluster, settings.processes) as pool:
+        return _make_plan(scenario, options, settings, previous, progress, stage, deadline, pool)
+
+
+def _make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings, previous: Plan | None,
+               progress: Progress | None, stage: Callable[[Stage], None], deadline: Deadline,
+               pool: Executor | None) -> PlanRun:
     screening = screen(scenario)
     explain_share = 0.0
     if settings.explain and not settings.greedy:
@@ -154,18 +167,15 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
         max(0.5, deadline.left() - write_reserve(scenario) - explain_share)
     recorded, options = options, replace(options, time_limit=solve_limit)
     stage(Stage.SOLVING)
-    parallel = not settings.greedy and (settings.processes > 1 or settings.cluster) and (
-        (len(scenario.requests) > settings.block_size and can_cut(scenario)) or len(components(scenario)) > 1)
     moved = None
     if previous is not None:
         result, moved = replan(scenario, previous, options, screening=screening, progress=progress)
     elif settings.greedy:
         result = solve_greedy(scenario, screening, options)
-    elif parallel:
+    elif pool is not None:
         stage(Stage.SOLVING_GROUPS)
-        with workers(settings.cluster, settings.processes) as pool:
-            result = plan_day(scenario, options, pool, settings.block_size, settings.processes, progress=progress,
-                              screening=screening)
+        result = plan_day(scenario, options, pool, settings.block_size, settings.processes, progress=progress,
+                          screening=screening)
     else:
         result = plan_day(scenario, options, None, progress=progress, screening=screening)
     result.options = recorded

@@ -10,8 +10,8 @@ from optimizer.cli import app
 from optimizer.scenario.references import check_references
 from optimizer.scenario.schema import Scenario
 from optimizer.solvers.cpsat import solve
-from optimizer.solvers.groups import components, solve_decomposed
-from optimizer.solvers.parallel import executor
+from optimizer.solvers.groups import components, ready, solve_decomposed
+from optimizer.solvers.parallel import executor, start_workers
 from optimizer.solvers.result import SolveOptions
 from optimizer.whatif.sweep import parse_ranges, run_sweep, with_roster
 
@@ -54,6 +54,15 @@ def test_independent_stations_are_swept_apart():
         result = sweep(pool, scenario)
     # 3 + 3 variants, not the 3 x 3 product.
     assert len(result.outcomes) == 6
+
+
+def test_started_workers_are_all_running_before_any_part_is_sent():
+    """The warm-up starts every lane at once, so the first parts do not wait for the imports."""
+    with executor(None, 2) as pool:
+        assert not pool._processes
+        start_workers(pool, ready)
+        assert len(pool._processes) == 2
+        assert [pool.submit(ready).result(timeout=60) for _ in range(2)] == [True, True]
 
 
 def test_sweep_answer_equals_planning_each_variant_by_hand():

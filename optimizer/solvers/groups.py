@@ -99,6 +99,11 @@ def part_of(scenario: Scenario, stations: list[str], include_stationless: bool =
     return scenario.part(keep, requests)
 
 
+def ready() -> bool:
+    """Nothing: run in a fresh worker process, it imports this module and the solver."""
+    return True
+
+
 def solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, start: Plan | None,
                 deadline: float | None = None) -> SolveResult:
     """Runs in a worker process: rebuilds the part from plain data and solves it.

@@ -110,6 +110,14 @@ def executor(cluster: str | None = None, processes: int | None = None) -> Iterat
             pool.shutdown(wait=False)
 
 
+def start_workers(pool: Executor, ready: Callable[[], object]) -> None:
+    """Start the local worker processes now, each importing the module of `ready` (the solver:
+    1.3 s), while the main process screens and bounds the day; else the first blocks pay for it."""
+    if isinstance(pool, _Processes):
+        for _ in range(pool.lanes):
+            pool.submit(ready)
+
+
 class _Processes(ProcessPoolExecutor):
     @property
     def lanes(self) -> int:
