@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from optimizer.check import check_plan
+from optimizer.core.i18n import language
 from optimizer.plan.levels import plan_levels
 from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
@@ -16,7 +18,7 @@ from optimizer.screening import screen
 from optimizer.solvers.blocks import _lane_budgets, solve_in_blocks
 from optimizer.solvers.bound import served_bound
 from optimizer.solvers.greedy import solve_greedy, value_key
-from optimizer.solvers.groups import station_blocks
+from optimizer.solvers.groups import ready, solve_part, station_blocks
 from optimizer.solvers.parallel import executor
 from optimizer.solvers.result import SolveOptions
 
@@ -29,6 +31,44 @@ def test_blocks_keep_every_rule_lose_nothing_and_never_serve_less_than_greedy(ro
     with executor(processes=2) as pool:
         result = solve_in_blocks(scenario, SolveOptions(time_limit=6, workers=1, seed=0), pool, block_size=60,
                                  rounds=rounds)
+    _assert_whole_checked_and_above_greedy(scenario, result)
+
+
+class _FirstBlockCrashes:
+    """A pool whose first block's worker process dies at once, as a crash in the solver would."""
+
+    def __init__(self, pool):
+        self.pool, self.crashed = pool, 0
+        self.lanes = pool.lanes
+
+    def submit(self, fn, /, *args, **kwargs):
+        if fn is solve_part and not self.crashed:
+            self.crashed += 1
+            return self.pool.submit(os._exit, 1)
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def unfinished(self, futures, timeout):
+        return self.pool.unfinished(futures, timeout)
+
+    def stop(self, futures):
+        self.pool.stop(futures)
+
+
+def test_a_worker_process_that_dies_loses_its_blocks_not_the_day(caplog):
+    """A segfault in a block's solver broke the pool and the nightly command with a traceback:
+    its blocks now keep their plan, the next round runs on a new pool, and the planner is told."""
+    scenario = Scenario.model_validate(generate(6, 240, seed=5))
+    with executor(processes=2) as pool, language("en"):
+        crashing = _FirstBlockCrashes(pool)
+        result = solve_in_blocks(scenario, SolveOptions(time_limit=6, workers=1, seed=0), crashing, block_size=60,
+                                 rounds=2)
+        assert crashing.crashed == 1
+        assert pool.submit(ready).result(timeout=60) is True
+    _assert_whole_checked_and_above_greedy(scenario, result)
+    assert any("worker process stopped abruptly" in record.getMessage() for record in caplog.records)
+
+
+def _assert_whole_checked_and_above_greedy(scenario: Scenario, result) -> None:
     report = check_plan(scenario, result.plan)
     assert report.ok, report.violations[:5]
     seen = Counter([h.request_id for h in result.plan.handovers] + [u.request_id for u in result.plan.unserved])

@@ -59,9 +59,9 @@ def test_independent_stations_are_swept_apart():
 def test_started_workers_are_all_running_before_any_part_is_sent():
     """The warm-up starts every lane at once, so the first parts do not wait for the imports."""
     with executor(None, 2) as pool:
-        assert not pool._processes
+        assert pool.processes == 0
         start_workers(pool, ready)
-        assert len(pool._processes) == 2
+        assert pool.processes == 2
         assert [pool.submit(ready).result(timeout=60) for _ in range(2)] == [True, True]
 
 

@@ -28,6 +28,7 @@ def decisions(d: Draft) -> None:
         domain = d.slots(all_starts)
         slot = m.NewIntVarFromDomain(domain, f"slot[{r.id}]")
         d.v.slot[r.id] = slot
+        d.v.earliest[r.id] = all_starts[0][0] // d.policy.slot_minutes
         station_lits = []
         for option in options:
             at = m.NewBoolVar(f"at[{r.id},{option.station}]")

@@ -34,6 +34,7 @@ class Variables:
 
     served: dict[str, cp_model.IntVar] = field(default_factory=dict)  # request
     slot: dict[str, cp_model.IntVar] = field(default_factory=dict)  # request: start // slot_minutes
+    earliest: dict[str, int] = field(default_factory=dict)  # request: its first slot (a value when unserved)
     at: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (request, station)
     by: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (request, officer)
     on: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (request, place), pinned groups

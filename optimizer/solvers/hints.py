@@ -33,12 +33,11 @@ def hint_from(hm: HandoverModel, scenario: Scenario, appointments: dict) -> dict
         values[by.Index()] = int(rid in chosen and chosen[rid].officer == officer)
     for (rid, place), on in v.on.items():
         values[on.Index()] = int(rid in chosen and chosen[rid].place == place)
-    domains = hm.model.Proto().variables
     for rid, slot in v.slot.items():
         if rid in chosen:
             values[slot.Index()] = chosen[rid].start // scenario.policy.slot_minutes
         else:  # free when unserved; a value all the same, so that the hint is complete
-            values[slot.Index()] = domains[slot.Index()].domain[0]
+            values[slot.Index()] = v.earliest[rid]
     for (a, b), pair in v.pairs.items():
         both = a in chosen and b in chosen
         values[pair.both.Index()] = int(both)

@@ -9,6 +9,7 @@ the `concurrent.futures` shape the local path already uses.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import re
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -25,6 +27,7 @@ from .stop import ignore_interrupts, stopped
 
 CONNECT_SECONDS = 10  # to reach the scheduler and hear it answer as a Dask scheduler
 LATE_SECONDS = 60  # past the deadline, work still out is given up (a worker or the cluster died)
+log = logging.getLogger("remise")
 _ADDRESS = re.compile(r"^(?:tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):([0-9]{1,5})$")
 _PROBE = """
 import sys
@@ -96,11 +99,7 @@ def executor(cluster: str | None = None, processes: int | None = None) -> Iterat
         finally:
             client.close()
         return
-    count = processes or max(1, min(4, os.cpu_count() or 1))
-    # spawn: OR-Tools' threads must not be inherited half-way through a fork. Workers ignore
-    # Ctrl-C: the main process decides what an interrupt means (`gather`).
-    pool = _Processes(max_workers=count, mp_context=multiprocessing.get_context("spawn"),
-                      initializer=ignore_interrupts)
+    pool = _Processes(processes or max(1, min(4, os.cpu_count() or 1)))
     try:
         yield pool
     finally:
@@ -114,22 +113,51 @@ def start_workers(pool: Executor, ready: Callable[[], object]) -> None:
     """Start the local worker processes now, each importing the module of `ready` (the solver:
     1.3 s), while the main process screens and bounds the day; else the first blocks pay for it."""
     if isinstance(pool, _Processes):
-        for _ in range(pool.lanes):
+        for _lane in range(pool.lanes):
             pool.submit(ready)
 
 
-class _Processes(ProcessPoolExecutor):
+class _Processes(Executor):
+    """Local worker processes. A pool that a dead worker broke (a crash in the solver, or `stop`)
+    is replaced at the next submit, so later rounds run; what the dead pool had is lost (`gather`)."""
+
+    def __init__(self, count: int):
+        self._count = count
+        self._pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        # spawn: OR-Tools' threads must not be inherited half-way through a fork. Workers ignore
+        # Ctrl-C: the main process decides what an interrupt means (`gather`).
+        return ProcessPoolExecutor(max_workers=self._count, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=ignore_interrupts)
+
     @property
     def lanes(self) -> int:
         """How many parts run at once."""
-        return self._max_workers
+        return self._count
+
+    @property
+    def processes(self) -> int:
+        """How many worker processes are running now."""
+        return len(self._pool._processes or {})  # no public way before Python 3.14
+
+    def submit(self, fn, /, *args, **kwargs):
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new()
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
     def unfinished(self, futures: list, timeout: float) -> list:
         return list(wait(futures, timeout=timeout)[1])
 
     def stop(self, futures) -> None:
         """End the worker processes: the pool breaks, and every unfinished future says so."""
-        for process in list((self._processes or {}).values()):  # no public way before Python 3.14
+        for process in list((self._pool._processes or {}).values()):
             process.terminate()
 
 
@@ -184,10 +212,14 @@ def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | N
             given_up = True
             break
 
-    def result(future):
-        if not given_up:
-            return future.result()  # a worker's error is the caller's, as before
-        finished = future.done() and not future.cancelled() and future.exception() is None
-        return future.result() if finished else None
+    def lost(future) -> bool:
+        """Given up, or its worker process died (a crash in the solver broke the pool)."""
+        if given_up:
+            return not (future.done() and not future.cancelled() and future.exception() is None)
+        return future.cancelled() or isinstance(future.exception(), BrokenProcessPool)
 
-    return [result(f) for f in futures]
+    if not given_up and any(lost(f) for f in futures):
+        log.warning(_("a worker process stopped abruptly (a crash in the solver): the parts it held "
+                      "keep their plan so far"))
+    # A lost part is None, and the caller keeps its plan there; a worker's error is the caller's.
+    return [None if lost(f) else f.result() for f in futures]
