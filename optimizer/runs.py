@@ -156,9 +156,11 @@ def _make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings
                pool: Executor | None) -> PlanRun:
     screening = screen(scenario)
     explain_share = 0.0
+    greedy = None  # the search's start, built once (24 s on a national day)
     if settings.explain and not settings.greedy:
         # Explaining takes bounded re-solves only where a plannable request may be left out.
-        left_out = len(screening.options) - len(best_greedy(scenario, screening).handovers)
+        greedy = best_greedy(scenario, screening)
+        left_out = len(screening.options) - len(greedy.handovers)
         per_request = EXPLAIN_PER_REQUEST if len(screening.options) <= DISPLACEMENT_LARGEST else INSERTION_PER_REQUEST
         if left_out:
             explain_share = min(settings.explain_time, EXPLAIN_SHARE * options.time_limit,
@@ -175,9 +177,9 @@ def _make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings
     elif pool is not None:
         stage(Stage.SOLVING_GROUPS)
         result = plan_day(scenario, options, pool, settings.block_size, settings.processes, progress=progress,
-                          screening=screening)
+                          screening=screening, start=greedy)
     else:
-        result = plan_day(scenario, options, None, progress=progress, screening=screening)
+        result = plan_day(scenario, options, None, progress=progress, screening=screening, start=greedy)
     result.options = recorded
     if settings.explain and stopped() is None:
         stage(Stage.EXPLAINING)

@@ -190,11 +190,11 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
 
 def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, block_size: int = 2000,
                     processes: int = 2, rounds: int | None = None, screening: Screening | None = None,
-                    progress: Progress | None = None) -> SolveResult:
+                    progress: Progress | None = None, start: Plan | None = None) -> SolveResult:
     """A day too large for one model: rounds of blocks re-planned around the plan so far.
 
-    The first round starts from the best greedy plan; each later round cuts the
-    day into other blocks (stations shuffled with the run's seed) and re-plans
+    The first round starts from the best greedy plan (`start`, when the caller built it);
+    each later round cuts the day into other blocks (stations shuffled with the run's seed) and re-plans
     them around the previous round's plan, so requests held at a cut in one
     round are free in another (a large-neighbourhood search). No round serves
     less than the one before, so the day never serves less than greedy. Without
@@ -204,7 +204,7 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     """
     started = time.monotonic()
     screening = screening or screen(scenario)
-    current = best_greedy(scenario, screening)
+    current = start if start is not None else best_greedy(scenario, screening)
     # What is left of the day's limit after screening and greedy, less a margin to join the plans.
     # A deterministic run must not depend on the clock: it plans on the limit alone.
     left = options.time_limit - (0.0 if options.deterministic else time.monotonic() - started)
