@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter
 
@@ -54,18 +55,26 @@ class _FirstBlockCrashes:
         self.pool.stop(futures)
 
 
-def test_a_worker_process_that_dies_loses_its_blocks_not_the_day(caplog):
+def test_a_worker_process_that_dies_loses_its_blocks_not_the_day():
     """A segfault in a block's solver broke the pool and the nightly command with a traceback:
     its blocks now keep their plan, the next round runs on a new pool, and the planner is told."""
     scenario = Scenario.model_validate(generate(6, 240, seed=5))
-    with executor(processes=2) as pool, language("en"):
-        crashing = _FirstBlockCrashes(pool)
-        result = solve_in_blocks(scenario, SolveOptions(time_limit=6, workers=1, seed=0), crashing, block_size=60,
-                                 rounds=2)
-        assert crashing.crashed == 1
-        assert pool.submit(ready).result(timeout=60) is True
+    told: list[logging.LogRecord] = []
+    heard = logging.Handler(logging.WARNING)
+    heard.emit = told.append
+    logger = logging.getLogger("remise")
+    logger.addHandler(heard)
+    try:
+        with executor(processes=2) as pool, language("en"):
+            crashing = _FirstBlockCrashes(pool)
+            result = solve_in_blocks(scenario, SolveOptions(time_limit=6, workers=1, seed=0), crashing,
+                                     block_size=60, rounds=2)
+            assert crashing.crashed == 1
+            assert pool.submit(ready).result(timeout=60) is True
+    finally:
+        logger.removeHandler(heard)
     _assert_whole_checked_and_above_greedy(scenario, result)
-    assert any("worker process stopped abruptly" in record.getMessage() for record in caplog.records)
+    assert any("worker process stopped abruptly" in record.getMessage() for record in told)
 
 
 def _assert_whole_checked_and_above_greedy(scenario: Scenario, result) -> None:
