@@ -25,12 +25,15 @@ import httpx
 import psycopg
 import pytest
 from hypothesis import HealthCheck, settings
+from ortools.sat.python import cp_model
 from playwright.sync_api import sync_playwright
 from sqlalchemy.engine import make_url
 
 from optimizer.check import CheckReport, check_plan
+from optimizer.core.codes import Sense
 from optimizer.core.i18n import language
 from optimizer.core.sentences import detail
+from optimizer.model.variables import HandoverModel
 from optimizer.plan.rows import Plan, Unserved
 from optimizer.scenario.loading import load_scenario
 from optimizer.scenario.schema import Scenario
@@ -53,6 +56,21 @@ def assert_valid(scenario: Scenario, plan: Plan) -> CheckReport:
     report = check_plan(scenario, plan)
     assert report.ok, "\n".join(report.violations)
     return report
+
+
+def level_with_every_variable_hinted(hm: HandoverModel, values: dict[int, int], level: str, sense: Sense) -> float:
+    """`level` when every variable is fixed to `values`, which must give each one a value and be
+    a solution (CP-SAT takes such a hint as its first solution without search)."""
+    assert set(values) == set(range(len(hm.model.Proto().variables)))
+    for var in hm.solution_vars():
+        hm.model.AddHint(var, values[var.Index()])
+    (hm.model.Maximize if sense == Sense.MAX else hm.model.Minimize)(hm.level(level))
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    assert solver.Solve(hm.model) == cp_model.OPTIMAL
+    return solver.ObjectiveValue()
 
 
 def english(row: Unserved) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from conftest import level_with_every_variable_hinted
 from hypothesis import HealthCheck, given, settings
-from ortools.sat.python import cp_model
 from strategies import scenario_dicts
 
 from optimizer.check import check_plan
+from optimizer.core.codes import Sense
 from optimizer.model.build import build_model
 from optimizer.scenario.generate import SIZES, generate
 from optimizer.scenario.schema import Scenario
@@ -29,23 +30,11 @@ def _assert_checked(scenario: Scenario, result) -> None:
 
 
 def _assert_model_accepts(scenario: Scenario, screening, result) -> None:
-    """The greedy plan, as a hint with every variable fixed to it, is a solution of the CP-SAT model.
-
-    The hint sets every variable of the model: CP-SAT takes a complete feasible hint as its
-    first solution without search.
-    """
+    """The greedy plan, as a hint with every variable fixed to it, is a solution of the CP-SAT model."""
     hm = build_model(scenario, screening)
     values = hint_from_plan(hm, scenario, result.plan)
-    assert set(values) == set(range(len(hm.model.Proto().variables)))
-    for var in hm.solution_vars():
-        hm.model.AddHint(var, values[var.Index()])
-    hm.model.Maximize(hm.level("served"))
-    solver = cp_model.CpSolver()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 10
-    assert solver.Solve(hm.model) == cp_model.OPTIMAL
-    assert solver.ObjectiveValue() == result.levels[scenario.policy.objective.index("served")].value
+    served = level_with_every_variable_hinted(hm, values, "served", Sense.MAX)
+    assert served == result.levels[scenario.policy.objective.index("served")].value
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
