@@ -167,7 +167,8 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
         start = Plan([h for h in current.handovers if h.request_id in ids])
         futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
     # A deterministic round runs on CP-SAT's deterministic time, which may take longer than
-    # `seconds` of wall clock: giving up on the clock there broke the pool for the next round.
+    # `seconds` of wall clock: giving up on the clock there would lose blocks on a slow machine,
+    # and the plan would no longer repeat.
     results = gather(pool, futures, deadline=None if options.deterministic else time.monotonic() + seconds)
     if stopped() is not None:
         return current, [r for r in results if r is not None]  # a stopped round is not joined

@@ -34,8 +34,8 @@ class SolveOptions:
     seed: int = 0
     deterministic: bool = False
     log: bool = False
-    # CP-SAT's presolve passes (None: its default, to a fixed point). A block's model gets one:
-    # the full presolve took 0.8 s of the second a block has, the search the rest.
+    # CP-SAT's presolve passes (None: its default, to a fixed point); blocks set
+    # BLOCK_PRESOLVE_PASSES (solvers/blocks.py says why).
     presolve_passes: int | None = None
 
 
