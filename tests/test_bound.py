@@ -93,6 +93,20 @@ def test_the_time_indexed_lp_sees_that_one_room_holds_one_handover_at_a_time():
     assert bounds._station_lp(scenario, screening, list(screening.options), 10) >= 3
 
 
+def test_each_column_of_the_time_indexed_model_names_a_start_its_request_allows():
+    # The benchmark of benchmarks/gap.py turns a solution of the relaxation into a plan by these names.
+    scenario = _room_day(["10:00-10:30"] * 3 + ["10:45-11:15"] * 3)
+    screening = screen(scenario)
+    highs, meaning = bounds.time_indexed_model(scenario, screening, list(screening.options))
+    assert highs.getNumCol() == len(meaning)
+    for rid, station, start in meaning:
+        request = scenario.request_by_id[rid]
+        assert station in request.stations
+        assert any(a <= start and start + scenario.minutes(request) <= b for a, b in request.windows)
+    # Every start on the grid inside each window is there: 30-minute windows, 20-minute phones, 5-minute slots.
+    assert len(meaning) == 6 * (1 + (30 - 20) // scenario.policy.slot_minutes)
+
+
 def test_pieces_of_a_large_day_still_bound_it(monkeypatch):
     # Cut into small pieces, requests spanning two pieces count as served: a weaker bound, still a bound.
     scenario = Scenario.model_validate(generate(4, 60, seed=7))

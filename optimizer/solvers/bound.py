@@ -239,6 +239,30 @@ def _capacity(scenario: Scenario, station_id: str, resource: tuple):
 
 def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], time_limit: float) -> float | None:
     """The time-indexed LP over the requests `ids`; None if HiGHS did not finish in `time_limit`."""
+    built = time_indexed_model(scenario, screening, ids)
+    if built is None:
+        return 0.0
+    highs, _ = built
+    highs.setOptionValue("solver", "ipm")  # ten times faster than simplex here
+    highs.setOptionValue("run_crossover", "off")  # the value is all we need, not a vertex
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("time_limit", max(0.1, float(time_limit)))
+    highs.run()
+    if highs.getModelStatus() != highs_core.HighsModelStatus.kOptimal:
+        return None
+    # The interior point stops within a relative tolerance of the optimum: allow for it.
+    objective = highs.getInfo().objective_function_value
+    return objective * (1 + 1e-6)
+
+
+def time_indexed_model(scenario: Scenario, screening: Screening,
+                       ids: list[str]) -> tuple[highs_core._Highs, list[tuple[str, str, int]]] | None:
+    """The time-indexed relaxation over the requests `ids` as a HiGHS model, with what each column
+    is (request, station, start); None when nothing can be served.
+
+    Its columns are continuous in [0, 1]; `benchmarks/gap.py` makes them integer to see how far
+    the relaxation's own optimum lies below its LP bound, and how much of it a plan can keep.
+    """
     policy = scenario.policy
     step, turnover, bays_each = policy.slot_minutes, policy.turnover_minutes, policy.bay_handovers_per_officer
     persons: dict[str, int] = defaultdict(int)
@@ -247,6 +271,7 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
         for person in dict.fromkeys((request.seller, request.buyer)):
             persons[person] += 1
     cost: list[float] = []
+    meaning: list[tuple[str, str, int]] = []  # column -> (request, station, start)
     rows: dict[tuple, list[tuple[int, int]]] = defaultdict(list)  # row key -> (column, coefficient)
     fixed: set[tuple] = set()  # rows of locked requests: served, = 1
     for rid in ids:
@@ -265,6 +290,7 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
                         continue
                     column = len(cost)
                     cost.append(request.priority)
+                    meaning.append((rid, option.station, start))
                     columns.append(column)
                     for t in range(start, start + minutes + turnover, step):
                         rows["place", option.station, option.kind, t].append((column, 1))
@@ -281,7 +307,7 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
         if lock is not None:
             fixed.add(("one", rid))
     if not cost:
-        return 0.0
+        return None
     crews: dict[tuple[str, str | None], list] = {}
 
     def crew(station_id: str, skill: str | None) -> list:
@@ -317,22 +343,13 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
     # before output_flag can be set (ERGO-Code/HiGHS#1932); its run() is this one's.
     highs = highs_core._Highs()
     highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("solver", "ipm")  # ten times faster than simplex here
-    highs.setOptionValue("run_crossover", "off")  # the value is all we need, not a vertex
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("time_limit", max(0.1, float(time_limit)))
     n = len(cost)
     highs.addVars(n, np.zeros(n), np.ones(n))
     highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
     highs.changeObjectiveSense(highs_core.ObjSense.kMaximize)
     highs.addRows(len(lower), np.array(lower), np.array(upper), len(index), np.array(starts, dtype=np.int32),
                   np.array(index, dtype=np.int32), np.array(value, dtype=float))
-    highs.run()
-    if highs.getModelStatus() != highs_core.HighsModelStatus.kOptimal:
-        return None
-    # The interior point stops within a relative tolerance of the optimum: allow for it.
-    objective = highs.getInfo().objective_function_value
-    return objective * (1 + 1e-6)
+    return highs, meaning
 
 
 def peak_overlap(scenario: Scenario, screening: Screening) -> dict[str, int]:
