@@ -5,8 +5,9 @@
 
 For each generated day it solves the `served` level with one CP-SAT model and
 prints that model's value, bound and status next to the LP bound. Where CP-SAT
-proves its optimum, the distance to the LP bound is the LP's own slack; that is
-how we know the gap left on paris and region days is mostly in the plan.
+proves its optimum, the distance to the LP bound is the LP's own slack; that is what
+first pointed at the plan for the gap left on paris and region days (`gap.py` measures
+it on paris).
 """
 
 from __future__ import annotations

@@ -43,10 +43,12 @@ from .stop import stopped
 
 SPAN_STEP = 120  # minutes between the ends of the spans the station LP's rows cover
 # What the time-indexed LP costs: about 0.01 s of HiGHS a request (0.2 s on the pilot, 10 s at
-# paris size). It runs where it costs the search at most a tenth of the time: beside rounds of
-# blocks that fill both cores it took a core from them, and on a generated paris day with 35 s
-# the plan served 855 with it and 893 without, and it did not even finish (the bound stayed the
-# station LP's 1,005).
+# paris size; 23 to 38 s for paris seed 1 on 2026-12-05, benchmarks/gap.py, so the rule below may
+# start it where it will not finish: it then gives up at its deadline and the station LP stands).
+# It runs where it costs the search at most a tenth of the time: beside rounds of blocks that
+# fill both cores it took a core from them, and on a generated paris day with 35 s the plan
+# served 855 with it and 893 without, and it did not even finish (the bound stayed the station
+# LP's 1,005).
 TIME_INDEXED_SECONDS_PER_REQUEST, TIME_INDEXED_SHARE = 0.01, 0.1
 PIECE_REQUESTS = 1200  # requests per piece of the time-indexed LP: about 10 s of HiGHS at paris density
 EPSILON = 1e-6  # LP values are rounded down after this tolerance (interior point: 1e-7 relative)
