@@ -132,8 +132,10 @@ def main() -> None:
           f"| {served(fixed, kept.plan)} ({kept.levels[0].status}) | {time.monotonic() - started:.0f} |", flush=True)
 
     # 4. The night's search again, started from that plan instead of greedy's.
-    start = Plan(kept.plan.handovers, [Unserved(rid, Reason.CAPACITY) for rid in screening.options
-                                       if rid not in {h.request_id for h in kept.plan.handovers}])
+    booked = {h.request_id for h in kept.plan.handovers}
+    start = Plan(kept.plan.handovers,
+                 [Unserved(rid, Reason.CAPACITY) for rid in screening.options if rid not in booked]
+                 + [Unserved(rid, reason, why) for rid, (reason, why) in screening.unserved.items()])
     assert check_plan(scenario, start).ok
     started = time.monotonic()
     with executor(processes=PROCESSES) as pool:
