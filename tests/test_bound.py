@@ -120,7 +120,9 @@ def test_pieces_of_a_large_day_still_bound_it(monkeypatch):
     assert sorted(r for p in pieces for r in p) == sorted(set(screening.options) - spanning)
     assert shared == sum(scenario.request_by_id[rid].priority for rid in spanning)
     pieced = served_bound(scenario, screening).value
-    result = solve(scenario, SolveOptions(time_limit=5, workers=2, seed=0, deterministic=True))
+    # Any plan stays below both bounds: a second of search will do, by the clock (a deterministic
+    # limit of 5 took 30 s of wall time on a slow day of the machine).
+    result = solve(scenario, SolveOptions(time_limit=1, workers=2, seed=0))
     assert result.levels[0].value <= whole <= pieced
 
 

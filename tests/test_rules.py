@@ -807,9 +807,10 @@ def test_unserved_reasons_are_told_apart():
 
 
 def test_paris_pilot_is_planned_validly():
-    # 61 requests, 3 forbidden; about 5 s on two cores.
+    # 61 requests, 3 forbidden. Validity is the point, not optimality: 5 s whatever the levels reach
+    # (30 s took 17 s on a slow day of the machine).
     scenario, _ = load_scenario(ROOT / "scenarios" / "paris-pilot.yaml")
-    result = solve(scenario, SolveOptions(time_limit=30, workers=8, seed=0))
+    result = solve(scenario, SolveOptions(time_limit=5, workers=8, seed=0))
     report = check_plan(scenario, result.plan)
     assert report.ok, "checker violations:\n" + "\n".join(report.violations)
     ids = [h.request_id for h in result.plan.handovers] + [u.request_id for u in result.plan.unserved]
