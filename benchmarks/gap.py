@@ -42,7 +42,7 @@ from optimizer.scenario.generate import SIZES, generate  # noqa: E402
 from optimizer.scenario.schema import Scenario  # noqa: E402
 from optimizer.screening import screen  # noqa: E402
 from optimizer.solvers import blocks  # noqa: E402
-from optimizer.solvers.bound import time_indexed_model  # noqa: E402
+from optimizer.solvers.bound import interior_point, time_indexed_model  # noqa: E402
 from optimizer.solvers.day import plan_day  # noqa: E402
 from optimizer.solvers.groups import station_blocks  # noqa: E402
 from optimizer.solvers.parallel import executor  # noqa: E402
@@ -95,12 +95,8 @@ def main() -> None:
     # 2. The time-indexed relaxation: its LP, then its integer optimum as far as HiGHS gets.
     ids = list(screening.options)
     highs, meaning = time_indexed_model(scenario, screening, ids)
-    highs.setOptionValue("solver", "ipm")
-    highs.setOptionValue("run_crossover", "off")
-    highs.setOptionValue("threads", 1)
     started = time.monotonic()
-    highs.run()
-    lp = highs.getInfo().objective_function_value
+    lp = interior_point(highs, 3600.0)
     print(f"| time-indexed LP ({highs.getNumCol()} columns, {highs.getNumRow()} rows) | {lp:.1f} "
           f"| {time.monotonic() - started:.0f} |", flush=True)
     n = highs.getNumCol()

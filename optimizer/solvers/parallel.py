@@ -198,7 +198,8 @@ def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | N
     """The results of `futures`, in order. If a signal asks to stop meanwhile, or the work is
     still out LATE_SECONDS after `deadline` (time.monotonic(); a worker or the cluster died),
     what is still running is ended and its results are None: the caller keeps its plan so far
-    for them; so is a part whose worker process died. Every wait is bounded. `counted(finished, total)` hears each change of the count."""
+    for them; so is a part whose worker process died. Every wait is bounded.
+    `counted(finished, total)` hears each change of the count."""
     pending = list(futures)
     given_up = False
     while pending:
