@@ -18,6 +18,7 @@ from conftest import english
 from typer.testing import CliRunner
 
 from optimizer.cli import app
+from optimizer.model.build import build_model
 from optimizer.planfolder.folder import read_plan
 from optimizer.scenario.loading import load_scenario
 from optimizer.screening import screen
@@ -26,6 +27,10 @@ from optimizer.whatif.explain import explain_unserved
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "data" / "golden"
 DAYS = ["paris-pilot", "paris-pilot-one-officer-less", "paris-pilot-weekend", "paris-pilot-csv"]
+# The CSV form builds the very model of the pilot (below), so CP-SAT writes the pilot's files
+# for it: solving it again would spend 17 s proving nothing more. Its greedy plan below still
+# runs the whole command on the CSV form.
+SOLVED_DAYS = [day for day in DAYS if day != "paris-pilot-csv"]
 DETERMINISTIC = ["--deterministic", "--workers", "2", "--seed", "0", "--time-limit", "2", "--no-explain"]
 
 
@@ -34,7 +39,7 @@ def _text(path: Path) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("day", DAYS)
+@pytest.mark.parametrize("day", SOLVED_DAYS)
 def test_cp_sat_plan_is_unchanged(tmp_path, day):
     out = tmp_path / day
     result = CliRunner().invoke(app, ["plan", str(ROOT / "scenarios" / f"{day}.yaml"), "--out", str(out),
@@ -42,6 +47,14 @@ def test_cp_sat_plan_is_unchanged(tmp_path, day):
     assert result.exit_code == 0, result.output
     for name in ("plan.csv", "unserved.csv"):
         assert _text(out / name) == _text(GOLDEN / day / name), f"{day}/{name} differs from the golden file"
+
+
+def test_the_csv_form_builds_the_pilot_s_model():
+    models = []
+    for day in ("paris-pilot", "paris-pilot-csv"):
+        scenario, _ = load_scenario(ROOT / "scenarios" / f"{day}.yaml")
+        models.append(str(build_model(scenario, screen(scenario)).model.Proto()))
+    assert models[0].count("constraints {") > 100 and models[0] == models[1]
 
 
 @pytest.mark.parametrize("day", DAYS)

@@ -26,6 +26,7 @@ from ..core.i18n import _
 from .stop import ignore_interrupts, stopped
 
 CONNECT_SECONDS = 10  # to reach the scheduler and hear it answer as a Dask scheduler
+PROBE_START_SECONDS = 15  # the probe's own start (Python, Dask's imports) on a slow day
 LATE_SECONDS = 60  # past the deadline, work still out is given up (a worker or the cluster died)
 log = logging.getLogger("remise")
 _ADDRESS = re.compile(r"^(?:tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):([0-9]{1,5})$")
@@ -70,7 +71,7 @@ def check_cluster(address: str) -> int:
             address=target, error=exc.strerror or exc)) from None
     try:
         probe = subprocess.run([sys.executable, "-c", _PROBE.format(seconds=CONNECT_SECONDS), target],
-                               capture_output=True, text=True, timeout=CONNECT_SECONDS + 15)
+                               capture_output=True, text=True, timeout=CONNECT_SECONDS + PROBE_START_SECONDS)
     except subprocess.TimeoutExpired:
         raise ClusterError(_("no Dask scheduler answered at {address} within {seconds} s").format(
             address=target, seconds=CONNECT_SECONDS)) from None
