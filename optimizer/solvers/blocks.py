@@ -25,6 +25,7 @@ from .bound import Bounding, tighten
 from .greedy import best_greedy
 from .groups import solve_part, station_blocks
 from .parallel import gather
+from .relaxed import RELAXED_SHARE, relaxed_start, worth_trying
 from .result import LevelResult, Progress, SolveOptions, SolveResult, Status
 from .stop import stopped
 
@@ -194,7 +195,8 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
                     progress: Progress | None = None, start: Plan | None = None) -> SolveResult:
     """A day too large for one model: rounds of blocks re-planned around the plan so far.
 
-    The first round starts from the best greedy plan (`start`, when the caller built it);
+    The first round starts from the best greedy plan (`start`, when the caller built it), or
+    from the relaxation's plan (`relaxed.py`) on a long enough night when that serves more;
     each later round cuts the day into other blocks (stations shuffled with the run's seed) and re-plans
     them around the previous round's plan, so requests held at a cut in one
     round are free in another (a large-neighbourhood search). No round serves
@@ -217,11 +219,22 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     bounding = Bounding(scenario, screening, left)
     results: list[SolveResult] = []
     served_first = scenario.policy.objective[0] == Level.SERVED
+    around = "greedy"
+    searched = options.time_limit
+    if served_first and worth_trying(screening, options):
+        # A better start than greedy's, when the relaxation finds one: the rounds end higher.
+        relaxed_started = time.monotonic()
+        relaxed = relaxed_start(scenario, screening, options, pool, RELAXED_SHARE * options.time_limit)
+        searched -= time.monotonic() - relaxed_started
+        if relaxed is not None and _served(scenario, relaxed) > _served(scenario, current):
+            current, around = relaxed, "the relaxation's plan"
+        if progress is not None:
+            progress(Level.SERVED, _served(scenario, current), math.nan, time.monotonic() - started)
 
     blocks = station_blocks(scenario, block_size)
     if rounds is None:
-        # As many rounds as give every block about BLOCK_SECONDS of the day's limit each.
-        rounds = max(1, min(MAX_ROUNDS, int(options.time_limit * processes / (len(blocks) * BLOCK_SECONDS))))
+        # As many rounds as give every block about BLOCK_SECONDS of the time left each.
+        rounds = max(1, min(MAX_ROUNDS, int(searched * processes / (len(blocks) * BLOCK_SECONDS))))
     gains: dict[str, list[int]] = {STATIONS: [], BANDS: []}
     for index in range(rounds):
         kind = _next_kind(index, gains)
@@ -259,5 +272,5 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     # A deterministic run waits for the bound, so that it too is the same run after run.
     wait = left if options.deterministic else 0.0 if stopped() else finish - time.monotonic()
     tighten(scenario, screening, levels, served=bounding.best(wait=wait))
-    solver = "cp-sat (blocks around greedy)" if rounds == 1 else f"cp-sat (blocks, {rounds} rounds)"
+    solver = f"cp-sat (blocks around {around})" if rounds == 1 else f"cp-sat (blocks, {rounds} rounds around {around})"
     return SolveResult(current, levels, time.monotonic() - started, options, solver=solver, interrupted=stopped())

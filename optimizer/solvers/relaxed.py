@@ -1,0 +1,139 @@
+"""A start for the rounds of blocks from an integer solution of the time-indexed relaxation.
+
+The rounds stall near the plan they start from (benchmarks/NOTES.md, *Where the paris gap
+lies*): started from greedy they end about 10 % below the bound, started from a better plan
+they end higher. HiGHS' MIP heuristics find, within seconds, an integer solution of the
+time-indexed relaxation of `bound.py` (each request at one station and start; places,
+officers' attention and persons respected, officers pooled per station). Its requests held at
+those stations and starts, CP-SAT chooses the officers station by station (the day then falls
+apart into stations); what fits is a plan worth more than greedy's on generated paris days.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import Executor
+
+import numpy as np
+from highspy import _core as highs_core
+
+from ..check import check_plan
+from ..core.codes import Level, Reason
+from ..core.findings import FITS_ALONE
+from ..plan.rows import Plan, Unserved
+from ..scenario.schema import Scenario
+from ..screening import Screening
+from .bound import time_indexed_model
+from .groups import solve_decomposed
+from .result import SolveOptions
+from .stop import stopped
+
+# The share of a night given to the relaxation's start (HiGHS, then the officers' choice), and
+# the shortest night worth it (on a shorter one the rounds need all the time).
+RELAXED_SHARE = 0.3
+RELAXED_MIN_LIMIT = 30.0
+RELAXED_LARGEST = 2_500  # plannable requests; the relaxation of a region is too slow to pay
+
+
+def worth_trying(screening: Screening, options: SolveOptions) -> bool:
+    """Whether a night gives the relaxation's start time enough, and the day is small enough.
+
+    A deterministic run does not try: HiGHS stops on the clock, so its start would vary."""
+    return (not options.deterministic and options.time_limit >= RELAXED_MIN_LIMIT
+            and 0 < len(screening.options) <= RELAXED_LARGEST)
+
+
+def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOptions, pool: Executor,
+                  seconds: float) -> Plan | None:
+    """A complete, checked plan of the day from the relaxation's first integer solution, within
+    about `seconds` (at most two thirds for HiGHS, the rest for the officers); None if there is
+    none in time."""
+    started = time.monotonic()
+    relaxation = _Relaxation(scenario, screening, seconds * 2 / 3)
+    try:
+        chosen = relaxation.first_solution()
+        left = seconds - (time.monotonic() - started)
+        if not chosen or stopped() is not None or left < 1.0:
+            return None
+        held = []
+        for rid, station, start in chosen:
+            request = scenario.request_by_id[rid]
+            held.append(request.model_copy(update={"stations": [station],
+                                                   "windows": [(start, start + scenario.minutes(request))]}))
+        # Only `served` matters in a start: the last round of blocks settles the other levels.
+        policy = scenario.policy.model_copy(update={"objective": [Level.SERVED]})
+        fixed = scenario.with_changes(requests=held, policy=policy)
+        part = solve_decomposed(fixed, SolveOptions(time_limit=left, workers=options.workers, seed=options.seed),
+                                pool)
+    finally:
+        relaxation.close()
+    booked = {h.request_id for h in part.plan.handovers}
+    plan = Plan(part.plan.handovers,
+                [Unserved(rid, Reason.CAPACITY, FITS_ALONE) for rid in screening.options if rid not in booked]
+                + [Unserved(rid, reason, why) for rid, (reason, why) in screening.unserved.items()])
+    # The held day has the rules of the day, so its plan keeps them; the checker says so or not.
+    return plan.sorted() if check_plan(scenario, plan).ok else None
+
+
+class _Relaxation:
+    """HiGHS' MIP over the time-indexed relaxation, run in a thread until its first solution.
+
+    The first solution worth something is the feasibility jump's; what follows needs the root
+    LP, minutes at paris size, inside which HiGHS reads its clock and time limit but calls no
+    callback. So HiGHS runs in a thread (it releases the GIL); once the solution is known, or a
+    signal asks to stop, the time limit is lowered, which HiGHS reads as it goes: it ends about
+    2 s later instead of at the limit, while the officers are chosen (`close()` waits for it).
+    One double written while the other thread may read it: at worst one more check of the old
+    value. Without presolve the feasibility jump finds its solution in half the time (paris:
+    4 to 8 s against 11).
+    """
+
+    def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
+        self.deadline = time.monotonic() + max(0.5, seconds)
+        self.solution: np.ndarray | None = None
+        self.runner: threading.Thread | None = None
+        built = time_indexed_model(scenario, screening, list(screening.options))
+        if built is None:
+            return
+        self.highs, self.meaning = built
+        highs = self.highs
+        n = highs.getNumCol()
+        highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                                    np.array([highs_core.HighsVarType.kInteger] * n))
+        highs.setOptionValue("threads", 1)
+        highs.setOptionValue("presolve", "off")
+        highs.setOptionValue("time_limit", max(0.5, seconds))
+        highs.setCallback(_Relaxation._heard, self)
+        kinds = highs_core.cb.HighsCallbackType
+        for kind in (kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt,
+                     kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt):
+            highs.startCallback(kind)
+        self.runner = threading.Thread(target=highs.run, name="relaxation")
+        self.runner.start()
+
+    def first_solution(self) -> list[tuple[str, str, int]]:
+        """(request, station, start) of each request the first solution serves; [] if none came."""
+        while (self.runner is not None and self.runner.is_alive() and self.solution is None
+               and stopped() is None and time.monotonic() < self.deadline):
+            self.runner.join(0.1)
+        if self.runner is not None:
+            self.highs.setOptionValue("time_limit", 0.001)
+        if self.solution is None:
+            return []
+        return [self.meaning[j] for j, x in enumerate(self.solution) if x > 0.5]
+
+    def close(self) -> None:
+        """HiGHS stopped and its thread ended: nothing runs on once the start is made."""
+        if self.runner is not None:
+            self.highs.setOptionValue("time_limit", 0.001)
+            self.runner.join()
+
+    @staticmethod
+    def _heard(kind, message, data_out, data_in, relaxation: _Relaxation) -> None:
+        if kind == highs_core.cb.HighsCallbackType.kCallbackMipImprovingSolution:
+            if relaxation.solution is None and data_out.objective_function_value > 0:
+                relaxation.solution = np.array(data_out.mip_solution)
+        elif data_in is not None and (relaxation.solution is not None or stopped() is not None
+                                      or time.monotonic() > relaxation.deadline):
+            data_in.user_interrupt = True
