@@ -33,7 +33,7 @@ from .stop import stopped
 # the shortest night worth it (on a shorter one the rounds need all the time).
 RELAXED_SHARE = 0.3
 RELAXED_MIN_LIMIT = 30.0
-RELAXED_LARGEST = 2_500  # plannable requests; the relaxation of a region is too slow to pay
+RELAXED_LARGEST = 6_000  # plannable requests; a national day would spend its night in HiGHS
 
 
 def worth_trying(screening: Screening, options: SolveOptions) -> bool:
