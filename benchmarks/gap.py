@@ -46,6 +46,7 @@ from optimizer.solvers.bound import interior_point, time_indexed_model  # noqa: 
 from optimizer.solvers.day import plan_day  # noqa: E402
 from optimizer.solvers.groups import station_blocks  # noqa: E402
 from optimizer.solvers.parallel import executor  # noqa: E402
+from optimizer.solvers.relaxed import held_day  # noqa: E402
 from optimizer.solvers.result import SolveOptions  # noqa: E402
 
 PROCESSES = 2
@@ -113,12 +114,7 @@ def main() -> None:
     # 3. How much of the relaxation's best solution a real plan keeps: each request it serves held
     # at its station and start, officers and places left to CP-SAT, every rule in force.
     chosen = [meaning[j] for j, x in enumerate(highs.getSolution().col_value) if x > 0.5]
-    held = []
-    for rid, station, start in chosen:
-        request = scenario.request_by_id[rid]
-        held.append(request.model_copy(update={"stations": [station],
-                                               "windows": [(start, start + scenario.minutes(request))]}))
-    fixed = scenario.with_changes(requests=held)
+    fixed = held_day(scenario, chosen)
     started = time.monotonic()
     with executor(processes=PROCESSES) as pool:
         kept = plan_day(fixed, SolveOptions(time_limit=args.time_limit, seed=0), pool, processes=PROCESSES)

@@ -56,14 +56,9 @@ def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOption
         left = seconds - (time.monotonic() - started)
         if not chosen or stopped() is not None or left < 1.0:
             return None
-        held = []
-        for rid, station, start in chosen:
-            request = scenario.request_by_id[rid]
-            held.append(request.model_copy(update={"stations": [station],
-                                                   "windows": [(start, start + scenario.minutes(request))]}))
         # Only `served` matters in a start: the last round of blocks settles the other levels.
-        policy = scenario.policy.model_copy(update={"objective": [Level.SERVED]})
-        fixed = scenario.with_changes(requests=held, policy=policy)
+        fixed = held_day(scenario, chosen).with_changes(
+            policy=scenario.policy.model_copy(update={"objective": [Level.SERVED]}))
         part = solve_decomposed(fixed, SolveOptions(time_limit=left, workers=options.workers, seed=options.seed),
                                 pool)
     finally:
@@ -74,6 +69,17 @@ def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOption
                 + [Unserved(rid, reason, why) for rid, (reason, why) in screening.unserved.items()])
     # The held day has the rules of the day, so its plan keeps them; the checker says so or not.
     return plan.sorted() if check_plan(scenario, plan).ok else None
+
+
+def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario:
+    """The day of the requests `chosen` only, each held at its (station, start): what is left to
+    choose is the officers and places, and each station is then a day of its own."""
+    held = []
+    for rid, station, start in chosen:
+        request = scenario.request_by_id[rid]
+        held.append(request.model_copy(update={"stations": [station],
+                                               "windows": [(start, start + scenario.minutes(request))]}))
+    return scenario.with_changes(requests=held)
 
 
 class _Relaxation:
