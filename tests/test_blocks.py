@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import time
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -109,6 +112,42 @@ def test_the_relaxation_is_tried_on_long_nights_of_days_it_can_hold_and_never_in
     assert worth_trying(screening, SolveOptions(time_limit=60))
     assert not worth_trying(screening, SolveOptions(time_limit=60, deterministic=True))
     assert not worth_trying(screening, SolveOptions(time_limit=relaxed.RELAXED_MIN_LIMIT - 1))
+    # HiGHS' feasibility jump cannot be interrupted: a day whose jump would outlast HiGHS' share
+    # of the night (4,000 requests, about 30 s, in 6 s of a 30-s night) is not tried.
+    region_like = SimpleNamespace(options=dict.fromkeys(range(4000)))
+    assert not worth_trying(region_like, SolveOptions(time_limit=30))
+    assert worth_trying(region_like, SolveOptions(time_limit=300))
+
+
+def test_a_signal_during_the_relaxation_leaves_the_start_to_greedy_at_once(monkeypatch):
+    monkeypatch.setattr(relaxed, "stopped", lambda: signal.SIGINT)
+    scenario = Scenario.model_validate(generate(4, 160, seed=5))
+    started = time.monotonic()
+    with executor(processes=2) as pool:
+        assert relaxed_start(scenario, screen(scenario), SolveOptions(time_limit=60, workers=1), pool, 20) is None
+    assert time.monotonic() - started < 10  # not the 20 s it was given
+
+
+def test_a_relaxation_that_fails_leaves_the_night_to_greedy_s_start(monkeypatch):
+    def fails(*args, **kwargs):
+        raise MemoryError("HiGHS ran out of memory")
+
+    monkeypatch.setattr("optimizer.solvers.blocks.worth_trying", lambda screening, options: True)
+    monkeypatch.setattr("optimizer.solvers.blocks.relaxed_start", fails)
+    told: list[logging.LogRecord] = []
+    heard = logging.Handler(logging.WARNING)
+    heard.emit = told.append
+    logger = logging.getLogger("remise")
+    logger.addHandler(heard)
+    scenario = Scenario.model_validate(generate(4, 160, seed=5))
+    try:
+        with executor(processes=2) as pool, language("en"):
+            result = solve_in_blocks(scenario, SolveOptions(time_limit=4, workers=1, seed=0), pool, block_size=60)
+    finally:
+        logger.removeHandler(heard)
+    assert "around greedy" in result.solver
+    assert any("the relaxation's start failed (HiGHS ran out of memory)" in r.getMessage() for r in told)
+    _assert_whole_checked_and_above_greedy(scenario, result)
 
 
 def _best_greedy(scenario: Scenario, screening) -> int:

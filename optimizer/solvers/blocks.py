@@ -8,6 +8,7 @@ before, so the day never serves less than greedy.
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 import time
@@ -16,6 +17,7 @@ from dataclasses import replace
 
 from ..core.codes import SENSE, Level, Reason
 from ..core.findings import FITS_ALONE
+from ..core.i18n import _
 from ..core.times import Range
 from ..plan.levels import plan_levels
 from ..plan.rows import Plan, Unserved
@@ -28,6 +30,8 @@ from .parallel import gather
 from .relaxed import RELAXED_SHARE, relaxed_start, worth_trying
 from .result import LevelResult, Progress, SolveOptions, SolveResult, Status
 from .stop import stopped
+
+log = logging.getLogger("remise")
 
 BLOCK_REQUESTS = 60  # requests per block: a pilot-sized model, which CP-SAT settles in seconds
 BLOCK_SECONDS = 1.0  # time per block and round when choosing how many rounds to run
@@ -127,7 +131,7 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
         if request.id in home:
             for person in (request.seller, request.buyer):
                 person_blocks.setdefault(person, set()).add(home[request.id])
-    members: list[list] = [[] for _ in blocks]
+    members: list[list] = [[] for _block in blocks]
     free = [0] * len(blocks)
     held_unserved = []
     for request in scenario.requests:
@@ -154,13 +158,13 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     work = sorted(((block, requests, n + 0.2 * (len(requests) - n))
                    for block, requests, n in zip(blocks, members, free) if n),
                   key=lambda item: -item[2])
-    budgets = _lane_budgets([size for *_, size in work], processes, seconds)
+    budgets = _lane_budgets([size for *_parts, size in work], processes, seconds)
     # A block with nothing free keeps its appointments as they are, without a solve.
     idle = {r.id for requests, n in zip(members, free) if not n for r in requests}
     kept = [h for h in current.handovers if h.request_id in idle]
     deadline = time.time() + seconds
     futures = []
-    for (block, requests, _), budget in zip(work, budgets):
+    for (block, requests, _size), budget in zip(work, budgets):
         part = scenario.part(set(block), requests, **fields)
         part_options = replace(options, time_limit=max(1.0, budget), workers=min(options.workers, BLOCK_WORKERS),
                                presolve_passes=BLOCK_PRESOLVE_PASSES)
@@ -174,7 +178,7 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     if stopped() is not None:
         return current, [r for r in results if r is not None]  # a stopped round is not joined
     # A block whose worker was lost keeps its appointments as they are, like an idle block.
-    for (_, requests, _), result in zip(work, results):
+    for (_block, requests, _size), result in zip(work, results):
         if result is None:
             lost = {r.id for r in requests}
             kept += [h for h in current.handovers if h.request_id in lost]
@@ -227,7 +231,12 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
         if progress is not None:
             progress(Level.SERVED, _served(scenario, current), math.nan, time.monotonic() - started)
         relaxed_started = time.monotonic()
-        relaxed = relaxed_start(scenario, screening, options, pool, RELAXED_SHARE * options.time_limit)
+        try:
+            relaxed = relaxed_start(scenario, screening, options, pool, RELAXED_SHARE * options.time_limit)
+        except Exception as exc:  # an optional start: the night goes on from greedy's, and says why
+            log.warning(_("the relaxation's start failed ({error}): the rounds start from the greedy plan").format(
+                error=str(exc)[:160]))
+            relaxed = None
         searched -= time.monotonic() - relaxed_started
         if relaxed is not None and _served(scenario, relaxed) > _served(scenario, current):
             current, around = relaxed, "the relaxation's plan"

@@ -34,14 +34,20 @@ from .stop import stopped
 RELAXED_SHARE = 0.3
 RELAXED_MIN_LIMIT = 30.0
 RELAXED_LARGEST = 6_000  # plannable requests; a national day would spend its night in HiGHS
+# HiGHS looks at its clock only between its own steps, and its feasibility jump is one step:
+# about 0.0075 s a plannable request (paris 4 to 8 s for 939, region 35 s for 4,695). It is
+# tried only where that fits HiGHS' share of the night, so that the night keeps its deadline.
+JUMP_SECONDS_PER_REQUEST = 0.01
 
 
 def worth_trying(screening: Screening, options: SolveOptions) -> bool:
     """Whether a night gives the relaxation's start time enough, and the day is small enough.
 
     A deterministic run does not try: HiGHS stops on the clock, so its start would vary."""
+    requests = len(screening.options)
+    highs_share = RELAXED_SHARE * options.time_limit * 2 / 3
     return (not options.deterministic and options.time_limit >= RELAXED_MIN_LIMIT
-            and 0 < len(screening.options) <= RELAXED_LARGEST)
+            and 0 < requests <= RELAXED_LARGEST and JUMP_SECONDS_PER_REQUEST * requests <= highs_share)
 
 
 def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOptions, pool: Executor,
@@ -86,13 +92,14 @@ class _Relaxation:
     """HiGHS' MIP over the time-indexed relaxation, run in a thread until its first solution.
 
     The first solution worth something is the feasibility jump's; what follows needs the root
-    LP, minutes at paris size, inside which HiGHS reads its clock and time limit but calls no
-    callback. So HiGHS runs in a thread (it releases the GIL); once the solution is known, or a
-    signal asks to stop, the time limit is lowered, which HiGHS reads as it goes: it ends about
-    2 s later instead of at the limit, while the officers are chosen (`close()` waits for it).
-    One double written while the other thread may read it: at worst one more check of the old
-    value. Without presolve the feasibility jump finds its solution in half the time (paris:
-    4 to 8 s against 11).
+    LP, minutes at paris size, inside which HiGHS calls no callback. So HiGHS runs in a thread
+    (it releases the GIL) that this one leaves as soon as the solution is known, a signal asks
+    to stop, or the deadline passes; HiGHS' own time limit is the same deadline, and it is also
+    lowered then (at paris size HiGHS then ended about 2 s after its solution rather than at its
+    limit; an LP already running may keep the old value, so at worst it ends at the deadline).
+    `close()` waits for it while the officers are chosen. One double written while the other
+    thread may read it: at worst one more check of the old value. Without presolve the
+    feasibility jump finds its solution in half the time (paris: 4 to 8 s against 11).
     """
 
     def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
@@ -109,7 +116,8 @@ class _Relaxation:
                                     np.array([highs_core.HighsVarType.kInteger] * n))
         highs.setOptionValue("threads", 1)
         highs.setOptionValue("presolve", "off")
-        highs.setOptionValue("time_limit", max(0.5, seconds))
+        # The model's building came out of the same share: HiGHS gets what is left of it.
+        highs.setOptionValue("time_limit", max(0.5, self.deadline - time.monotonic()))
         highs.setCallback(_Relaxation._heard, self)
         kinds = highs_core.cb.HighsCallbackType
         for kind in (kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt,
