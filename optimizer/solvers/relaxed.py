@@ -36,8 +36,9 @@ RELAXED_MIN_LIMIT = 30.0
 RELAXED_LARGEST = 6_000  # plannable requests; a national day would spend its night in HiGHS
 # HiGHS looks at its clock only between its own steps, and its feasibility jump is one step:
 # about 0.0075 s a plannable request (paris 4 to 8 s for 939, region 35 s for 4,695). It is
-# tried only where that fits HiGHS' share of the night, so that the night keeps its deadline.
-JUMP_SECONDS_PER_REQUEST = 0.01
+# tried only where that fits HiGHS' share of the night, so that the night keeps its deadline:
+# paris from a search of 35 s (the 60-s command leaves it 46), region from 176 s.
+JUMP_SECONDS_PER_REQUEST = 0.0075
 
 
 def worth_trying(screening: Screening, options: SolveOptions) -> bool:
