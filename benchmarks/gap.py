@@ -36,8 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from optimizer.check import check_plan  # noqa: E402
-from optimizer.core.codes import Reason  # noqa: E402
-from optimizer.plan.rows import Plan, Unserved  # noqa: E402
+from optimizer.plan.rows import whole_plan  # noqa: E402
 from optimizer.scenario.generate import SIZES, generate  # noqa: E402
 from optimizer.scenario.schema import Scenario  # noqa: E402
 from optimizer.screening import screen  # noqa: E402
@@ -124,10 +123,7 @@ def main() -> None:
           f"| {served(fixed, kept.plan)} ({kept.levels[0].status}) | {time.monotonic() - started:.0f} |", flush=True)
 
     # 4. The night's search again, started from that plan instead of greedy's.
-    booked = {h.request_id for h in kept.plan.handovers}
-    start = Plan(kept.plan.handovers,
-                 [Unserved(rid, Reason.CAPACITY) for rid in screening.options if rid not in booked]
-                 + [Unserved(rid, reason, why) for rid, (reason, why) in screening.unserved.items()])
+    start = whole_plan(scenario, screening, kept.plan.handovers)
     assert check_plan(scenario, start).ok
     started = time.monotonic()
     with executor(processes=PROCESSES) as pool:

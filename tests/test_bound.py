@@ -95,7 +95,7 @@ def test_the_time_indexed_lp_sees_that_one_room_holds_one_handover_at_a_time():
 
 
 def test_each_column_of_the_time_indexed_model_names_a_start_its_request_allows():
-    # The benchmark of benchmarks/gap.py turns a solution of the relaxation into a plan by these names.
+    # The relaxation's start (relaxed.py) turns a solution of the relaxation into a plan by these names.
     scenario = _room_day(["10:00-10:30"] * 3 + ["10:45-11:15"] * 3)
     screening = screen(scenario)
     highs, meaning = bounds.time_indexed_model(scenario, screening, list(screening.options))

@@ -8,8 +8,14 @@ files of the plan folder, read back into it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..core.findings import Finding
+from ..core.codes import Reason
+from ..core.findings import FITS_ALONE, Finding
+
+if TYPE_CHECKING:
+    from ..scenario.schema import Scenario
+    from ..screening import Screening
 
 
 @dataclass(frozen=True, order=True)
@@ -46,3 +52,11 @@ class Plan:
     def sorted(self) -> Plan:
         """Rows in a stable order, so equal plans write equal files."""
         return Plan(sorted(self.handovers), sorted(self.unserved, key=lambda u: (u.request_id, u.reason)))
+
+
+def whole_plan(scenario: Scenario, screening: Screening, handovers: list[Handover]) -> Plan:
+    """The day's plan of these handovers: every other request unserved, for the reason screening
+    gave, else for capacity (it fits alone, not beside what was planned)."""
+    served = {h.request_id for h in handovers}
+    return Plan(list(handovers), [Unserved(rid, *screening.unserved.get(rid, (Reason.CAPACITY, FITS_ALONE)))
+                                  for rid in scenario.request_by_id if rid not in served]).sorted()

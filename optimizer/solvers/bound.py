@@ -266,8 +266,8 @@ def time_indexed_model(scenario: Scenario, screening: Screening,
     """The time-indexed relaxation over the requests `ids` as a HiGHS model, with what each column
     is (request, station, start); None when nothing can be served.
 
-    Its columns are continuous in [0, 1]; `benchmarks/gap.py` makes them integer to see how far
-    the relaxation's own optimum lies below its LP bound, and how much of it a plan can keep.
+    Its columns are continuous in [0, 1]; `relaxed.py` makes them integer for a start of the
+    rounds, and `benchmarks/gap.py` to see how far the relaxation's own optimum lies below its LP.
     """
     policy = scenario.policy
     step, turnover, bays_each = policy.slot_minutes, policy.turnover_minutes, policy.bay_handovers_per_officer

@@ -12,12 +12,11 @@ import time
 from ortools.sat.python import cp_model
 
 from ..check import check_plan
-from ..core.codes import BoundBy, Level, Reason, Sense
-from ..core.findings import FITS_ALONE
+from ..core.codes import BoundBy, Level, Sense
 from ..model.build import build_model
 from ..model.variables import HandoverModel
 from ..plan.levels import plan_levels
-from ..plan.rows import Handover, Plan, Unserved
+from ..plan.rows import Handover, Plan, whole_plan
 from ..scenario.schema import Scenario
 from ..screening import Screening, screen
 from .greedy import best_greedy
@@ -71,10 +70,7 @@ def _starting_point(hm: HandoverModel, scenario: Scenario, screening: Screening,
     """
     if start is not None:
         # A start may list only handovers; every other request is then left out of it.
-        served = {h.request_id for h in start.handovers}
-        rows = [Unserved(rid, *screening.unserved.get(rid, (Reason.CAPACITY, FITS_ALONE)))
-                for rid in scenario.request_by_id if rid not in served]
-        candidates = [Plan(start.handovers, rows)]
+        candidates = [whole_plan(scenario, screening, start.handovers)]
     else:
         # Two cheap constructions: arrival order (the baseline) and value first; the better.
         candidates = [best_greedy(scenario, screening)]
@@ -227,17 +223,12 @@ def _read_plan(scenario: Scenario, screening: Screening, hm: HandoverModel, valu
         starts[rid] = start
         stays.append((rid, chosen_station[rid], start, start + scenario.minutes(request) + turnover))
     places = assign_places(scenario, stays, fixed_place)
-    plan = Plan()
+    handovers = []
     for rid, start in starts.items():
         request = scenario.request_by_id[rid]
-        plan.handovers.append(Handover(
+        handovers.append(Handover(
             start=start, station=chosen_station[rid], place=places[rid], request_id=rid,
             officer=chosen_officer[rid], end=start + scenario.minutes(request),
             category=request.category, seller=request.seller, buyer=request.buyer,
         ))
-    for rid, (reason, why) in screening.unserved.items():
-        plan.unserved.append(Unserved(rid, reason, why))
-    for rid in screening.options:
-        if rid not in starts:
-            plan.unserved.append(Unserved(rid, Reason.CAPACITY, FITS_ALONE))
-    return plan.sorted()
+    return whole_plan(scenario, screening, handovers)

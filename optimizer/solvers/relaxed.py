@@ -19,9 +19,8 @@ import numpy as np
 from highspy import _core as highs_core
 
 from ..check import check_plan
-from ..core.codes import Level, Reason
-from ..core.findings import FITS_ALONE
-from ..plan.rows import Plan, Unserved
+from ..core.codes import Level
+from ..plan.rows import Plan, whole_plan
 from ..scenario.schema import Scenario
 from ..screening import Screening
 from .bound import time_indexed_model
@@ -32,6 +31,7 @@ from .stop import stopped
 # The share of a night given to the relaxation's start (HiGHS, then the officers' choice), and
 # the shortest night worth it (on a shorter one the rounds need all the time).
 RELAXED_SHARE = 0.3
+HIGHS_PART = 2 / 3  # of that share, at most, for HiGHS; the rest for the officers
 RELAXED_MIN_LIMIT = 30.0
 RELAXED_LARGEST = 6_000  # plannable requests; a national day would spend its night in HiGHS
 # HiGHS looks at its clock only between its own steps, and its feasibility jump is one step:
@@ -46,7 +46,7 @@ def worth_trying(screening: Screening, options: SolveOptions) -> bool:
 
     A deterministic run does not try: HiGHS stops on the clock, so its start would vary."""
     requests = len(screening.options)
-    highs_share = RELAXED_SHARE * options.time_limit * 2 / 3
+    highs_share = RELAXED_SHARE * options.time_limit * HIGHS_PART
     return (not options.deterministic and options.time_limit >= RELAXED_MIN_LIMIT
             and 0 < requests <= RELAXED_LARGEST and JUMP_SECONDS_PER_REQUEST * requests <= highs_share)
 
@@ -54,10 +54,10 @@ def worth_trying(screening: Screening, options: SolveOptions) -> bool:
 def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOptions, pool: Executor,
                   seconds: float) -> Plan | None:
     """A complete, checked plan of the day from the relaxation's first integer solution, within
-    about `seconds` (at most two thirds for HiGHS, the rest for the officers); None if there is
+    about `seconds` (at most HIGHS_PART for HiGHS, the rest for the officers); None if there is
     none in time."""
     started = time.monotonic()
-    relaxation = _Relaxation(scenario, screening, seconds * 2 / 3)
+    relaxation = _Relaxation(scenario, screening, seconds * HIGHS_PART)
     try:
         chosen = relaxation.first_solution()
         left = seconds - (time.monotonic() - started)
@@ -70,12 +70,9 @@ def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOption
                                 pool)
     finally:
         relaxation.close()
-    booked = {h.request_id for h in part.plan.handovers}
-    plan = Plan(part.plan.handovers,
-                [Unserved(rid, Reason.CAPACITY, FITS_ALONE) for rid in screening.options if rid not in booked]
-                + [Unserved(rid, reason, why) for rid, (reason, why) in screening.unserved.items()])
+    plan = whole_plan(scenario, screening, part.plan.handovers)
     # The held day has the rules of the day, so its plan keeps them; the checker says so or not.
-    return plan.sorted() if check_plan(scenario, plan).ok else None
+    return plan if check_plan(scenario, plan).ok else None
 
 
 def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario:
@@ -132,17 +129,20 @@ class _Relaxation:
         while (self.runner is not None and self.runner.is_alive() and self.solution is None
                and stopped() is None and time.monotonic() < self.deadline):
             self.runner.join(0.1)
-        if self.runner is not None:
-            self.highs.setOptionValue("time_limit", 0.001)
+        self._stop()
         if self.solution is None:
             return []
         return [self.meaning[j] for j, x in enumerate(self.solution) if x > 0.5]
 
     def close(self) -> None:
         """HiGHS stopped and its thread ended: nothing runs on once the start is made."""
+        self._stop()
+        if self.runner is not None:
+            self.runner.join()
+
+    def _stop(self) -> None:
         if self.runner is not None:
             self.highs.setOptionValue("time_limit", 0.001)
-            self.runner.join()
 
     @staticmethod
     def _heard(kind, message, data_out, data_in, relaxation: _Relaxation) -> None:
