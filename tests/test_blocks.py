@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import time
 from collections import Counter
 from types import SimpleNamespace
@@ -126,6 +127,28 @@ def test_a_signal_during_the_relaxation_leaves_the_start_to_greedy_at_once(monke
     with executor(processes=2) as pool:
         assert relaxed_start(scenario, screen(scenario), SolveOptions(time_limit=60, workers=1), pool, 20) is None
     assert time.monotonic() - started < 10  # not the 20 s it was given
+
+
+def test_highs_process_is_ended_at_the_deadline_whatever_it_is_doing(monkeypatch):
+    # A process that reads its input and then never answers: HiGHS in a long feasibility jump.
+    monkeypatch.setattr(relaxed, "FIRST_SOLUTION",
+                        [sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(); time.sleep(60)"])
+    scenario = Scenario.model_validate(generate(4, 160, seed=5))
+    relaxation = relaxed._Relaxation(scenario, screen(scenario), seconds=1.0)
+    try:
+        assert relaxation.first_solution() == []
+        late = time.monotonic() - relaxation.deadline
+    finally:
+        relaxation.close()
+    assert late < 0.5
+    assert relaxation.child.returncode == -signal.SIGKILL  # ended, not left running
+
+
+def test_a_highs_process_that_fails_says_why(monkeypatch):
+    monkeypatch.setattr(relaxed, "FIRST_SOLUTION", [sys.executable, "-c", "import sys; sys.exit('out of memory')"])
+    scenario = Scenario.model_validate(generate(4, 160, seed=5))
+    with executor(processes=2) as pool, pytest.raises(RuntimeError, match="^out of memory$"):
+        relaxed_start(scenario, screen(scenario), SolveOptions(time_limit=60, workers=1), pool, 20)
 
 
 def test_a_relaxation_that_fails_leaves_the_night_to_greedy_s_start(monkeypatch):

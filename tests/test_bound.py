@@ -98,8 +98,8 @@ def test_each_column_of_the_time_indexed_model_names_a_start_its_request_allows(
     # The relaxation's start (relaxed.py) turns a solution of the relaxation into a plan by these names.
     scenario = _room_day(["10:00-10:30"] * 3 + ["10:45-11:15"] * 3)
     screening = screen(scenario)
-    highs, meaning = bounds.time_indexed_model(scenario, screening, list(screening.options))
-    assert highs.getNumCol() == len(meaning)
+    program, meaning = bounds.time_indexed_model(scenario, screening, list(screening.options))
+    assert program.highs().getNumCol() == len(program.cost) == len(meaning)
     for rid, station, start in meaning:
         request = scenario.request_by_id[rid]
         assert station in request.stations

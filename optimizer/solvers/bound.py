@@ -38,6 +38,7 @@ from ..core.times import intersect, merge_ranges, overlap
 from ..scenario.schema import Scenario
 from ..screening import Screening
 from .groups import station_blocks
+from .program import LinearProgram
 from .result import LevelResult, Status
 from .stop import stopped
 
@@ -244,7 +245,7 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], t
     built = time_indexed_model(scenario, screening, ids)
     if built is None:
         return 0.0
-    objective = interior_point(built[0], time_limit)
+    objective = interior_point(built[0].highs(), time_limit)
     # The interior point stops within a relative tolerance of the optimum: allow for it.
     return None if objective is None else objective * (1 + 1e-6)
 
@@ -262,12 +263,12 @@ def interior_point(highs: highs_core._Highs, time_limit: float) -> float | None:
 
 
 def time_indexed_model(scenario: Scenario, screening: Screening,
-                       ids: list[str]) -> tuple[highs_core._Highs, list[tuple[str, str, int]]] | None:
-    """The time-indexed relaxation over the requests `ids` as a HiGHS model, with what each column
-    is (request, station, start); None when nothing can be served.
+                       ids: list[str]) -> tuple[LinearProgram, list[tuple[str, str, int]]] | None:
+    """The time-indexed relaxation over the requests `ids` as a linear program, with what each
+    column is (request, station, start); None when nothing can be served.
 
     Its columns are continuous in [0, 1]; `relaxed.py` makes them integer for a start of the
-    rounds, and `benchmarks/gap.py` to see how far the relaxation's own optimum lies below its LP.
+    rounds.
     """
     policy = scenario.policy
     step, turnover, bays_each = policy.slot_minutes, policy.turnover_minutes, policy.bay_handovers_per_officer
@@ -345,17 +346,10 @@ def time_indexed_model(scenario: Scenario, screening: Screening,
         for column, weight in terms:
             index.append(column)
             value.append(weight)
-    # The core class: highspy.Highs prints its banner on the terminal from its constructor,
-    # before output_flag can be set (ERGO-Code/HiGHS#1932); its run() is this one's.
-    highs = highs_core._Highs()
-    highs.setOptionValue("output_flag", False)
-    n = len(cost)
-    highs.addVars(n, np.zeros(n), np.ones(n))
-    highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
-    highs.changeObjectiveSense(highs_core.ObjSense.kMaximize)
-    highs.addRows(len(lower), np.array(lower), np.array(upper), len(index), np.array(starts, dtype=np.int32),
-                  np.array(index, dtype=np.int32), np.array(value, dtype=float))
-    return highs, meaning
+    program = LinearProgram(np.array(cost, dtype=float), np.array(lower), np.array(upper),
+                            np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+                            np.array(value, dtype=float))
+    return program, meaning
 
 
 def peak_overlap(scenario: Scenario, screening: Screening) -> dict[str, int]:

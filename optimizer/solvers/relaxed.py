@@ -11,12 +11,14 @@ apart into stations); what fits is a plan worth more than greedy's on generated 
 
 from __future__ import annotations
 
+import pickle
+import select
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import Executor
-
-import numpy as np
-from highspy import _core as highs_core
+from pathlib import Path
 
 from ..check import check_plan
 from ..core.codes import Level
@@ -34,11 +36,12 @@ RELAXED_SHARE = 0.3
 HIGHS_PART = 2 / 3  # of that share, at most, for HiGHS; the rest for the officers
 RELAXED_MIN_LIMIT = 30.0
 RELAXED_LARGEST = 6_000  # plannable requests; a national day would spend its night in HiGHS
-# HiGHS looks at its clock only between its own steps, and its feasibility jump is one step:
-# about 0.0075 s a plannable request (paris 4 to 8 s for 939, region 35 s for 4,695). It is
-# tried only where that fits HiGHS' share of the night, so that the night keeps its deadline:
+# HiGHS' first solution is its feasibility jump's: about 0.0075 s a plannable request (paris 4
+# to 8 s for 939, region 35 s for 4,695). It is tried only where that fits HiGHS' share of the
+# night (a jump that does not is ended with its process at the deadline, the share lost):
 # paris from a search of 35 s (the 60-s command leaves it 46), region from 176 s.
 JUMP_SECONDS_PER_REQUEST = 0.0075
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where `-m optimizer...` finds the package
 
 
 def worth_trying(screening: Screening, options: SolveOptions) -> bool:
@@ -60,16 +63,15 @@ def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOption
     relaxation = _Relaxation(scenario, screening, seconds * HIGHS_PART)
     try:
         chosen = relaxation.first_solution()
-        left = seconds - (time.monotonic() - started)
-        if not chosen or stopped() is not None or left < 1.0:
-            return None
-        # Only `served` matters in a start: the last round of blocks settles the other levels.
-        fixed = held_day(scenario, chosen).with_changes(
-            policy=scenario.policy.model_copy(update={"objective": [Level.SERVED]}))
-        part = solve_decomposed(fixed, SolveOptions(time_limit=left, workers=options.workers, seed=options.seed),
-                                pool)
     finally:
-        relaxation.close()
+        relaxation.close()  # HiGHS' core and memory back before the officers are chosen
+    left = seconds - (time.monotonic() - started)
+    if not chosen or stopped() is not None or left < 1.0:
+        return None
+    # Only `served` matters in a start: the last round of blocks settles the other levels.
+    fixed = held_day(scenario, chosen).with_changes(
+        policy=scenario.policy.model_copy(update={"objective": [Level.SERVED]}))
+    part = solve_decomposed(fixed, SolveOptions(time_limit=left, workers=options.workers, seed=options.seed), pool)
     plan = whole_plan(scenario, screening, part.plan.handovers)
     # The held day has the rules of the day, so its plan keeps them; the checker says so or not.
     return plan if check_plan(scenario, plan).ok else None
@@ -86,69 +88,73 @@ def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario
     return scenario.with_changes(requests=held)
 
 
+# The process HiGHS runs in; a test puts another command here.
+FIRST_SOLUTION = [sys.executable, "-m", "optimizer.solvers.first_solution"]
+
+
 class _Relaxation:
-    """HiGHS' MIP over the time-indexed relaxation, run in a thread until its first solution.
+    """HiGHS' MIP over the time-indexed relaxation, in a process of its own until its first solution.
 
     The first solution worth something is the feasibility jump's; what follows needs the root
-    LP, minutes at paris size, inside which HiGHS calls no callback. So HiGHS runs in a thread
-    (it releases the GIL) that this one leaves as soon as the solution is known, a signal asks
-    to stop, or the deadline passes; HiGHS' own time limit is the same deadline, and it is also
-    lowered then (at paris size HiGHS then ended about 2 s after its solution rather than at its
-    limit; an LP already running may keep the old value, so at worst it ends at the deadline).
-    `close()` waits for it while the officers are chosen. One double written while the other
-    thread may read it: at worst one more check of the old value. Without presolve the
-    feasibility jump finds its solution in half the time (paris: 4 to 8 s against 11).
+    LP, minutes at paris size. Neither calls a callback, so HiGHS could not be stopped in a
+    thread: it ran on up to its time limit, and a jump longer than the share overran the night.
+    A process (`first_solution.py`) is ended as soon as the solution is known, a signal asks to
+    stop, or the deadline passes, whatever HiGHS is doing; it starts (0.3 s) while this one
+    builds the model, and has a session of its own so that a Ctrl-C at the terminal reaches
+    this process alone, which decides.
     """
 
     def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
         self.deadline = time.monotonic() + max(0.5, seconds)
-        self.solution: np.ndarray | None = None
-        self.runner: threading.Thread | None = None
+        self.child = subprocess.Popen(FIRST_SOLUTION, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, start_new_session=True, cwd=_PACKAGE_ROOT)
+        self.writer: threading.Thread | None = None
         built = time_indexed_model(scenario, screening, list(screening.options))
+        self.meaning = built[1] if built is not None else []
         if built is None:
             return
-        self.highs, self.meaning = built
-        highs = self.highs
-        n = highs.getNumCol()
-        highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                                    np.array([highs_core.HighsVarType.kInteger] * n))
-        highs.setOptionValue("threads", 1)
-        highs.setOptionValue("presolve", "off")
         # The model's building came out of the same share: HiGHS gets what is left of it.
-        highs.setOptionValue("time_limit", max(0.5, self.deadline - time.monotonic()))
-        highs.setCallback(_Relaxation._heard, self)
-        kinds = highs_core.cb.HighsCallbackType
-        for kind in (kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt,
-                     kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt):
-            highs.startCallback(kind)
-        self.runner = threading.Thread(target=highs.run, name="relaxation")
-        self.runner.start()
+        payload = pickle.dumps((built[0], max(0.5, self.deadline - time.monotonic())),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        # Written from a thread: a child that never reads must not hold this one past the deadline.
+        self.writer = threading.Thread(target=self._send, args=(payload,), name="relaxation-input", daemon=True)
+        self.writer.start()
 
     def first_solution(self) -> list[tuple[str, str, int]]:
-        """(request, station, start) of each request the first solution serves; [] if none came."""
-        while (self.runner is not None and self.runner.is_alive() and self.solution is None
-               and stopped() is None and time.monotonic() < self.deadline):
-            self.runner.join(0.1)
-        self._stop()
-        if self.solution is None:
+        """(request, station, start) of each request the first solution serves; [] if none came
+        in time. A process that failed raises, with what it said."""
+        if self.writer is None:
             return []
-        return [self.meaning[j] for j, x in enumerate(self.solution) if x > 0.5]
+        answer = b""
+        while stopped() is None and (left := self.deadline - time.monotonic()) > 0:
+            if select.select([self.child.stdout], [], [], min(0.1, left))[0]:
+                answer = self.child.stdout.read()  # the child writes its answer whole, then exits
+                break
+        else:
+            return []
+        columns = pickle.loads(answer) if answer else None
+        if not answer:
+            self.child.wait()
+            said = self.child.stderr.read().decode(errors="replace").strip().splitlines()
+            raise RuntimeError(said[-1] if said else f"HiGHS' process ended with code {self.child.returncode}")
+        return [] if columns is None else [self.meaning[j] for j in columns]
 
     def close(self) -> None:
-        """HiGHS stopped and its thread ended: nothing runs on once the start is made."""
-        self._stop()
-        if self.runner is not None:
-            self.runner.join()
+        """The process ended and its pipes closed: nothing runs on once the start is made."""
+        if self.child.poll() is None:
+            self.child.kill()
+        self.child.wait()
+        for pipe in (self.child.stdin, self.child.stdout, self.child.stderr):
+            try:
+                pipe.close()
+            except OSError:  # stdin when the writer was cut off mid-payload: nothing to flush
+                pass
+        if self.writer is not None:
+            self.writer.join()
 
-    def _stop(self) -> None:
-        if self.runner is not None:
-            self.highs.setOptionValue("time_limit", 0.001)
-
-    @staticmethod
-    def _heard(kind, message, data_out, data_in, relaxation: _Relaxation) -> None:
-        if kind == highs_core.cb.HighsCallbackType.kCallbackMipImprovingSolution:
-            if relaxation.solution is None and data_out.objective_function_value > 0:
-                relaxation.solution = np.array(data_out.mip_solution)
-        elif data_in is not None and (relaxation.solution is not None or stopped() is not None
-                                      or time.monotonic() > relaxation.deadline):
-            data_in.user_interrupt = True
+    def _send(self, payload: bytes) -> None:
+        try:
+            self.child.stdin.write(payload)
+            self.child.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass  # the process ended first (killed at the deadline, or failed: its stderr says why)
