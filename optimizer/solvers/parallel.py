@@ -73,8 +73,10 @@ def check_cluster(address: str) -> int:
         probe = subprocess.run([sys.executable, "-c", _PROBE.format(seconds=CONNECT_SECONDS), target],
                                capture_output=True, text=True, timeout=CONNECT_SECONDS + PROBE_START_SECONDS)
     except subprocess.TimeoutExpired:
+        # A listener that stalls Dask's handshake keeps Dask past its own timeout: the probe's
+        # whole wait is what the planner waited.
         raise ClusterError(_("no Dask scheduler answered at {address} within {seconds} s").format(
-            address=target, seconds=CONNECT_SECONDS)) from None
+            address=target, seconds=CONNECT_SECONDS + PROBE_START_SECONDS)) from None
     answer = probe.stdout.strip()
     if probe.returncode != 0 or not answer.isdigit():
         last = (probe.stderr.strip().splitlines() or ["no answer"])[-1]
