@@ -11,6 +11,7 @@ apart into stations); what fits is a plan worth more than greedy's on generated 
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import select
 import subprocess
@@ -144,13 +145,11 @@ class _Relaxation:
         if self.child.poll() is None:
             self.child.kill()
         self.child.wait()
-        for pipe in (self.child.stdin, self.child.stdout, self.child.stderr):
-            try:
-                pipe.close()
-            except OSError:  # stdin when the writer was cut off mid-payload: nothing to flush
-                pass
         if self.writer is not None:
-            self.writer.join()
+            self.writer.join()  # its write fails at once on an ended process
+        for pipe in (self.child.stdin, self.child.stdout, self.child.stderr):
+            with contextlib.suppress(OSError):  # stdin may hold what the ended process never read
+                pipe.close()
 
     def _send(self, payload: bytes) -> None:
         try:
