@@ -94,7 +94,8 @@ def main() -> None:
 
     # 2. The time-indexed relaxation: its LP, then its integer optimum as far as HiGHS gets.
     ids = list(screening.options)
-    highs, meaning = time_indexed_model(scenario, screening, ids)
+    program, meaning = time_indexed_model(scenario, screening, ids)
+    highs = program.highs()
     started = time.monotonic()
     lp = interior_point(highs, 3600.0)
     print(f"| time-indexed LP ({highs.getNumCol()} columns, {highs.getNumRow()} rows) | {lp:.1f} "

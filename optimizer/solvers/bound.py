@@ -268,7 +268,7 @@ def time_indexed_model(scenario: Scenario, screening: Screening,
     column is (request, station, start); None when nothing can be served.
 
     Its columns are continuous in [0, 1]; `relaxed.py` makes them integer for a start of the
-    rounds.
+    rounds, and `benchmarks/gap.py` to see how far the relaxation's own optimum lies below its LP.
     """
     policy = scenario.policy
     step, turnover, bays_each = policy.slot_minutes, policy.turnover_minutes, policy.bay_handovers_per_officer
