@@ -133,11 +133,11 @@ class _Relaxation:
                 break
         else:
             return []
-        columns = pickle.loads(answer) if answer else None
-        if not answer:
+        if not answer:  # the process ended without answering: it failed, and its stderr says why
             self.child.wait()
             said = self.child.stderr.read().decode(errors="replace").strip().splitlines()
             raise RuntimeError(said[-1] if said else f"HiGHS' process ended with code {self.child.returncode}")
+        columns = pickle.loads(answer)  # None: HiGHS found nothing within its own limit
         return [] if columns is None else [self.meaning[j] for j in columns]
 
     def close(self) -> None:
