@@ -144,6 +144,17 @@ def test_highs_process_is_ended_at_the_deadline_whatever_it_is_doing(monkeypatch
     assert relaxation.child.returncode == -signal.SIGKILL  # ended, not left running
 
 
+def test_a_highs_process_that_found_nothing_leaves_the_start_to_greedy(monkeypatch):
+    # HiGHS ended within its own limit without a solution: the process answers None.
+    answers_none = "import pickle, sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(pickle.dumps(None))"
+    monkeypatch.setattr(relaxed, "FIRST_SOLUTION", [sys.executable, "-c", answers_none])
+    scenario = Scenario.model_validate(generate(4, 160, seed=5))
+    started = time.monotonic()
+    with executor(processes=2) as pool:
+        assert relaxed_start(scenario, screen(scenario), SolveOptions(time_limit=60, workers=1), pool, 20) is None
+    assert time.monotonic() - started < 10  # at once, not at the end of the 20 s
+
+
 def test_a_highs_process_that_fails_says_why(monkeypatch):
     monkeypatch.setattr(relaxed, "FIRST_SOLUTION", [sys.executable, "-c", "import sys; sys.exit('out of memory')"])
     scenario = Scenario.model_validate(generate(4, 160, seed=5))
