@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -20,7 +21,7 @@ from optimizer.plan.levels import plan_levels
 from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from optimizer.solvers import relaxed
+from optimizer.solvers import relaxed, stop
 from optimizer.solvers.blocks import _lane_budgets, solve_in_blocks
 from optimizer.solvers.bound import served_bound
 from optimizer.solvers.greedy import solve_greedy, value_key
@@ -81,6 +82,43 @@ def test_a_worker_process_that_dies_loses_its_blocks_not_the_day():
         logger.removeHandler(heard)
     _assert_whole_checked_and_above_greedy(scenario, result)
     assert any("worker process stopped abruptly" in record.getMessage() for record in told)
+
+
+_KILLED_MAIN = """
+import os, signal
+from optimizer.solvers.parallel import executor
+with executor(processes=2) as pool:
+    pids = {pool.submit(os.getpid).result(timeout=60) for _ in range(8)}
+    print(" ".join(map(str, pids)), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_end_when_the_main_process_is_killed_outright():
+    # SIGKILL (the OOM killer, kill -9) runs no cleanup: the workers must notice alone.
+    main = subprocess.Popen([sys.executable, "-c", _KILLED_MAIN], stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in main.stdout.readline().split()]  # not to EOF: workers share the pipe
+    try:
+        assert main.wait(timeout=60) == -signal.SIGKILL
+        assert workers
+        deadline = time.monotonic() + 10 * stop.PARENT_CHECK_SECONDS
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        for pid in filter(_alive, workers):
+            os.kill(pid, signal.SIGKILL)
+        main.stdout.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie has ended; only its parent (init here) has not read its status yet.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_the_relaxation_s_start_keeps_every_rule_loses_nothing_and_beats_greedy():

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from ..core.i18n import _
-from .stop import ignore_interrupts, stopped
+from .stop import start_worker, stopped
 
 CONNECT_SECONDS = 10  # to reach the scheduler and hear it answer as a Dask scheduler
 PROBE_START_SECONDS = 15  # the probe's own start (Python, Dask's imports) on a slow day
@@ -130,9 +130,9 @@ class _Processes(Executor):
 
     def _new(self) -> ProcessPoolExecutor:
         # spawn: OR-Tools' threads must not be inherited half-way through a fork. Workers ignore
-        # Ctrl-C: the main process decides what an interrupt means (`gather`).
+        # Ctrl-C (the main process decides what an interrupt means, `gather`) and end with it.
         return ProcessPoolExecutor(max_workers=self._count, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=ignore_interrupts)
+                                   initializer=start_worker)
 
     @property
     def lanes(self) -> int:

@@ -9,6 +9,7 @@ exits 130 (SIGINT) or 143 (SIGTERM). A second signal stops at once.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import Iterator
 _lock = threading.Lock()
 _searches: set = set()  # CP-SAT solvers searching now
 _signal: int | None = None
+PARENT_CHECK_SECONDS = 1.0  # how often a worker looks for its main process
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,17 @@ def stoppable() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def ignore_interrupts() -> None:
-    """For worker processes: the main process decides what an interrupt means."""
+def start_worker() -> None:
+    """For local worker processes: interrupts are the main process's, and a worker whose main
+    process is gone ends. A main process killed outright (SIGKILL, the OOM killer) left its
+    workers waiting for tasks forever: each holds both ends of its task queue's pipe, so the
+    queue never closes for it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
