@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -107,7 +108,8 @@ def test_workers_end_when_the_main_process_is_killed_outright():
         assert not any(_alive(pid) for pid in workers)
     finally:
         for pid in filter(_alive, workers):
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         main.stdout.close()
 
 
@@ -117,8 +119,11 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     # A zombie has ended; only its parent (init here) has not read its status yet.
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_the_relaxation_s_start_keeps_every_rule_loses_nothing_and_beats_greedy():
