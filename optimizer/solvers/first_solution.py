@@ -21,8 +21,8 @@ from .program import LinearProgram
 
 
 def main() -> None:
+    program: LinearProgram
     program, seconds = pickle.load(sys.stdin.buffer)
-    assert isinstance(program, LinearProgram)
     highs = program.highs(integer=True)
     highs.setOptionValue("threads", 1)
     # Without presolve the feasibility jump finds its solution in half the time (paris: 4 to 8 s

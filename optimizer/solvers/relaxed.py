@@ -110,12 +110,13 @@ class _Relaxation:
         self.child = subprocess.Popen(FIRST_SOLUTION, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, start_new_session=True, cwd=_PACKAGE_ROOT)
         self.writer: threading.Thread | None = None
+        self.meaning: list[tuple[str, str, int]] = []  # column -> (request, station, start)
         built = time_indexed_model(scenario, screening, list(screening.options))
-        self.meaning = built[1] if built is not None else []
         if built is None:
             return
+        program, self.meaning = built
         # The model's building came out of the same share: HiGHS gets what is left of it.
-        payload = pickle.dumps((built[0], max(0.5, self.deadline - time.monotonic())),
+        payload = pickle.dumps((program, max(0.5, self.deadline - time.monotonic())),
                                protocol=pickle.HIGHEST_PROTOCOL)
         # Written from a thread: a child that never reads must not hold this one past the deadline.
         self.writer = threading.Thread(target=self._send, args=(payload,), name="relaxation-input", daemon=True)
@@ -124,7 +125,7 @@ class _Relaxation:
     def first_solution(self) -> list[tuple[str, str, int]]:
         """(request, station, start) of each request the first solution serves; [] if none came
         in time. A process that failed raises, with what it said."""
-        if self.writer is None:
+        if not self.meaning:  # nothing could be served: no model was sent
             return []
         answer = b""
         while stopped() is None and (left := self.deadline - time.monotonic()) > 0:
