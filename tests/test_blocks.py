@@ -22,9 +22,9 @@ from optimizer.plan.levels import plan_levels
 from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
-from optimizer.solvers import relaxed, stop
+from optimizer.solvers import highs_process, relaxed, stop
 from optimizer.solvers.blocks import _lane_budgets, solve_in_blocks
-from optimizer.solvers.bound import served_bound
+from optimizer.solvers.bound import served_bound, time_indexed_model
 from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.solvers.groups import ready, solve_part, station_blocks
 from optimizer.solvers.parallel import executor
@@ -174,23 +174,23 @@ def test_a_signal_during_the_relaxation_leaves_the_start_to_greedy_at_once(monke
 
 def test_highs_process_is_ended_at_the_deadline_whatever_it_is_doing(monkeypatch):
     # A process that reads its input and then never answers: HiGHS in a long feasibility jump.
-    monkeypatch.setattr(relaxed, "FIRST_SOLUTION",
+    monkeypatch.setattr(highs_process, "FIRST_SOLUTION",
                         [sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(); time.sleep(60)"])
     scenario = Scenario.model_validate(generate(4, 160, seed=5))
-    relaxation = relaxed._Relaxation(scenario, screen(scenario), seconds=1.0)
-    try:
-        assert relaxation.first_solution() == []
-        late = time.monotonic() - relaxation.deadline
-    finally:
-        relaxation.close()
+    screening = screen(scenario)
+    program, _ = time_indexed_model(scenario, screening, list(screening.options))
+    with highs_process.HighsProcess(seconds=1.0) as highs:
+        highs.send(program)
+        assert highs.first_solution() is None
+        late = time.monotonic() - highs.deadline
     assert late < 0.5
-    assert relaxation.child.returncode == -signal.SIGKILL  # ended, not left running
+    assert highs.child.returncode == -signal.SIGKILL  # ended, not left running
 
 
 def test_a_highs_process_that_found_nothing_leaves_the_start_to_greedy(monkeypatch):
     # HiGHS ended within its own limit without a solution: the process answers None.
     answers_none = "import pickle, sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(pickle.dumps(None))"
-    monkeypatch.setattr(relaxed, "FIRST_SOLUTION", [sys.executable, "-c", answers_none])
+    monkeypatch.setattr(highs_process, "FIRST_SOLUTION", [sys.executable, "-c", answers_none])
     scenario = Scenario.model_validate(generate(4, 160, seed=5))
     started = time.monotonic()
     with executor(processes=2) as pool:
@@ -199,7 +199,7 @@ def test_a_highs_process_that_found_nothing_leaves_the_start_to_greedy(monkeypat
 
 
 def test_a_highs_process_that_fails_says_why(monkeypatch):
-    monkeypatch.setattr(relaxed, "FIRST_SOLUTION", [sys.executable, "-c", "import sys; sys.exit('out of memory')"])
+    monkeypatch.setattr(highs_process, "FIRST_SOLUTION", [sys.executable, "-c", "import sys; sys.exit('out of memory')"])
     scenario = Scenario.model_validate(generate(4, 160, seed=5))
     with executor(processes=2) as pool, pytest.raises(RuntimeError, match="^out of memory$"):
         relaxed_start(scenario, screen(scenario), SolveOptions(time_limit=60, workers=1), pool, 20)

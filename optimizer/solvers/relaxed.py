@@ -11,15 +11,8 @@ apart into stations); what fits is a plan worth more than greedy's on generated 
 
 from __future__ import annotations
 
-import contextlib
-import pickle
-import select
-import subprocess
-import sys
-import threading
 import time
 from concurrent.futures import Executor
-from pathlib import Path
 
 from ..check import check_plan
 from ..core.codes import Level
@@ -28,6 +21,7 @@ from ..scenario.schema import Scenario
 from ..screening import Screening
 from .bound import time_indexed_model
 from .groups import solve_decomposed
+from .highs_process import HighsProcess
 from .result import SolveOptions
 from .stop import stopped
 
@@ -42,7 +36,6 @@ RELAXED_LARGEST = 6_000  # plannable requests; a national day would spend its ni
 # night (a jump that does not is ended with its process at the deadline, the share lost):
 # paris from a search of 35 s (the 60-s command leaves it 46), region from 176 s.
 JUMP_SECONDS_PER_REQUEST = 0.0075
-_PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where `-m optimizer...` finds the package
 
 
 def worth_trying(screening: Screening, options: SolveOptions) -> bool:
@@ -61,11 +54,7 @@ def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOption
     about `seconds` (at most HIGHS_PART for HiGHS, the rest for the officers); None if there is
     none in time."""
     started = time.monotonic()
-    relaxation = _Relaxation(scenario, screening, seconds * HIGHS_PART)
-    try:
-        chosen = relaxation.first_solution()
-    finally:
-        relaxation.close()  # HiGHS' core and memory back before the officers are chosen
+    chosen = _first_solution(scenario, screening, seconds * HIGHS_PART)
     left = seconds - (time.monotonic() - started)
     if not chosen or stopped() is not None or left < 1.0:
         return None
@@ -89,72 +78,15 @@ def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario
     return scenario.with_changes(requests=held)
 
 
-# The process HiGHS runs in; a test puts another command here.
-FIRST_SOLUTION = [sys.executable, "-m", "optimizer.solvers.first_solution"]
-
-
-class _Relaxation:
-    """HiGHS' MIP over the time-indexed relaxation, in a process of its own until its first solution.
-
-    The first solution worth something is the feasibility jump's; what follows needs the root
-    LP, minutes at paris size. Neither calls a callback, so HiGHS could not be stopped in a
-    thread: it ran on up to its time limit, and a jump longer than the share overran the night.
-    A process (`first_solution.py`) is ended as soon as the solution is known, a signal asks to
-    stop, or the deadline passes, whatever HiGHS is doing; it starts (0.3 s) while this one
-    builds the model, and has a session of its own so that a Ctrl-C at the terminal reaches
-    this process alone, which decides.
-    """
-
-    def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
-        self.deadline = time.monotonic() + max(0.5, seconds)
-        self.child = subprocess.Popen(FIRST_SOLUTION, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, start_new_session=True, cwd=_PACKAGE_ROOT)
-        self.writer: threading.Thread | None = None
-        self.meaning: list[tuple[str, str, int]] = []  # column -> (request, station, start)
+def _first_solution(scenario: Scenario, screening: Screening, seconds: float) -> list[tuple[str, str, int]]:
+    """(request, station, start) of each request HiGHS' first solution of the relaxation serves;
+    [] if none came in time. The process starts while the model is built (1.2 to 1.4 s at paris
+    size) and is ended at once after: its core and memory back before the officers are chosen."""
+    with HighsProcess(seconds) as highs:
         built = time_indexed_model(scenario, screening, list(screening.options))
-        if built is None:
-            return
-        program, self.meaning = built
-        # The model's building came out of the same share: HiGHS gets what is left of it.
-        payload = pickle.dumps((program, max(0.5, self.deadline - time.monotonic())),
-                               protocol=pickle.HIGHEST_PROTOCOL)
-        # Written from a thread: a child that never reads must not hold this one past the deadline.
-        self.writer = threading.Thread(target=self._send, args=(payload,), name="relaxation-input", daemon=True)
-        self.writer.start()
-
-    def first_solution(self) -> list[tuple[str, str, int]]:
-        """(request, station, start) of each request the first solution serves; [] if none came
-        in time. A process that failed raises, with what it said."""
-        if not self.meaning:  # nothing could be served: no model was sent
+        if built is None:  # nothing could be served: no model to send
             return []
-        answer = b""
-        while stopped() is None and (left := self.deadline - time.monotonic()) > 0:
-            if select.select([self.child.stdout], [], [], min(0.1, left))[0]:
-                answer = self.child.stdout.read()  # the child writes its answer whole, then exits
-                break
-        else:
-            return []
-        if not answer:  # the process ended without answering: it failed, and its stderr says why
-            self.child.wait()
-            said = self.child.stderr.read().decode(errors="replace").strip().splitlines()
-            raise RuntimeError(said[-1] if said else f"HiGHS' process ended with code {self.child.returncode}")
-        columns = pickle.loads(answer)  # None: HiGHS found nothing within its own limit
-        return [] if columns is None else [self.meaning[j] for j in columns]
-
-    def close(self) -> None:
-        """The process ended and its pipes closed: nothing runs on once the start is made."""
-        if self.child.poll() is None:
-            self.child.kill()
-        self.child.wait()
-        if self.writer is not None:
-            self.writer.join()  # its write fails at once on an ended process
-        for pipe in (self.child.stdin, self.child.stdout, self.child.stderr):
-            with contextlib.suppress(OSError):  # stdin may hold what the ended process never read
-                pipe.close()
-
-    def _send(self, payload: bytes) -> None:
-        try:
-            self.child.stdin.write(payload)
-            self.child.stdin.close()
-        except (BrokenPipeError, ValueError):
-            pass  # the process ended first (killed at the deadline, or failed: its stderr says why)
+        program, meaning = built  # column -> (request, station, start)
+        highs.send(program)
+        columns = highs.first_solution()
+    return [] if columns is None else [meaning[j] for j in columns]
