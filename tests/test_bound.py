@@ -11,9 +11,10 @@ from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers import bound as bounds
-from optimizer.solvers.bound import officers_bound, peak_overlap, served_bound
+from optimizer.solvers.bound import served_bound
 from optimizer.solvers.cpsat import solve
 from optimizer.solvers.greedy import solve_greedy, value_key
+from optimizer.solvers.officers import officers_bound, peak_overlap
 from optimizer.solvers.result import SolveOptions
 
 

@@ -7,7 +7,7 @@ exists at the edges (loading and writing), so conversions live here once.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 from .i18n import _
 from .problems import shown
@@ -17,6 +17,7 @@ DAY_END = 24 * 60
 _TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")  # ASCII digits only: '١٠:٣٠' or '１０:３０' are refused
 
 Range = tuple[int, int]
+T = TypeVar("T")
 
 
 def parse_time(text: str, *, allow_midnight_end: bool = False) -> int:
@@ -135,3 +136,21 @@ def grid_starts(ranges: list[Range], minutes: int, slot: int) -> list[Range]:
         if first <= last:
             out.append((first, last))
     return out
+
+
+def maximal_cliques(spans: list[tuple[int, int, T]]) -> list[list[T]]:
+    """The maximal sets of spans [a, b) that share a moment (their payloads): a sweep over starts
+    and ends. On spans of time, a rule that holds on each of them holds at every moment."""
+    events = sorted([(a, 1, i) for i, (a, _, _) in enumerate(spans)] + [(b, 0, i) for i, (_, b, _) in enumerate(spans)])
+    active: set[int] = set()
+    cliques, grew = [], False
+    for _moment, is_start, i in events:  # at one moment, ends (0) come before starts (1): [a, b) is half-open
+        if is_start:
+            active.add(i)
+            grew = True
+        else:
+            if grew:
+                cliques.append([spans[j][2] for j in sorted(active)])
+            grew = False
+            active.discard(i)
+    return cliques

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..core.times import intersect, merge_ranges, overlap
+from ..core.times import intersect, maximal_cliques, merge_ranges, overlap
 from ..scenario.schema import Officer, Scenario
 from .variables import Draft
 
@@ -105,23 +105,6 @@ def identical_officers(d: Draft) -> None:
             d.model.Add(d.v.used[first.id] >= d.v.used[second.id])
 
 
-def _maximal_cliques(spans: list[tuple[int, int, object]]) -> list[list[object]]:
-    """The maximal sets of spans [a, b) that share a moment: a sweep over starts and ends."""
-    events = sorted([(a, 1, i) for i, (a, _, _) in enumerate(spans)] + [(b, 0, i) for i, (_, b, _) in enumerate(spans)])
-    active: set[int] = set()
-    cliques, grew = [], False
-    for _, is_start, i in events:  # at one moment, ends (0) come before starts (1): [a, b) is half-open
-        if is_start:
-            active.add(i)
-            grew = True
-        else:
-            if grew:
-                cliques.append([spans[j][2] for j in sorted(active)])
-            grew = False
-            active.discard(i)
-    return cliques
-
-
 def officer_cliques(d: Draft) -> None:
     """Handovers that surely overlap need distinct officers: for each officer, the maximal
     sets of its candidate handovers whose compulsory parts share a moment fit its attention.
@@ -142,7 +125,7 @@ def officer_cliques(d: Draft) -> None:
                     spans[officer_id].append((last, first + d.minutes[r.id], (d.v.by[r.id, officer_id], demand)))
     for officer_id, members in spans.items():
         used = d.v.used[officer_id]
-        for clique in _maximal_cliques(members):
+        for clique in maximal_cliques(members):
             if sum(demand for _, demand in clique) > capacity:
                 d.model.Add(sum(demand * by for by, demand in clique) <= capacity * used)
 

@@ -26,7 +26,6 @@ import math
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -38,8 +37,9 @@ from ..core.times import intersect, merge_ranges, overlap
 from ..scenario.schema import Scenario
 from ..screening import Screening
 from .groups import station_blocks
+from .officers import officers_bound
 from .program import LinearProgram
-from .result import LevelResult, Status
+from .result import Bound, LevelResult, Status
 from .stop import stopped
 
 SPAN_STEP = 120  # minutes between the ends of the spans the station LP's rows cover
@@ -53,12 +53,6 @@ SPAN_STEP = 120  # minutes between the ends of the spans the station LP's rows c
 TIME_INDEXED_SECONDS_PER_REQUEST, TIME_INDEXED_SHARE = 0.01, 0.1
 PIECE_REQUESTS = 1200  # requests per piece of the time-indexed LP: about 10 s of HiGHS at paris density
 EPSILON = 1e-6  # LP values are rounded down after this tolerance (interior point: 1e-7 relative)
-
-
-@dataclass(frozen=True)
-class Bound:
-    value: int
-    by: BoundBy
 
 
 def time_indexed_affordable(screening: Screening, seconds: float) -> bool:
@@ -350,47 +344,3 @@ def time_indexed_model(scenario: Scenario, screening: Screening,
                             np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
                             np.array(value, dtype=float))
     return program, meaning
-
-
-def peak_overlap(scenario: Scenario, screening: Screening) -> dict[str, int]:
-    """Per station, the most officers that handovers which surely overlap there need at once.
-
-    Only requests with one acceptable station count; a handover's sure part is what every
-    start it can take covers, [last start, first start + minutes). A room handover takes an
-    officer whole, a bay handover a share (`bay_handovers_per_officer`).
-    """
-    bays_each = scenario.policy.bay_handovers_per_officer
-    events: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for rid, options in screening.options.items():
-        if len(options) != 1:
-            continue
-        option, minutes = options[0], scenario.minutes(scenario.request_by_id[rid])
-        starts = option.starts()
-        first, last = starts[0][0], starts[-1][1]
-        if last < first + minutes:
-            demand = bays_each if option.kind == "room" else 1
-            events[option.station] += [(last, demand), (first + minutes, -demand)]
-    peaks = {}
-    for station_id, changes in events.items():
-        level = peak = 0
-        for _, change in sorted(changes):  # at one moment, ends (negative) come first
-            level += change
-            peak = max(peak, level)
-        peaks[station_id] = math.ceil(peak / bays_each)
-    return peaks
-
-
-def officers_bound(scenario: Scenario, screening: Screening, served: int | None) -> Bound | None:
-    """A lower bound on the officers mobilised once `served` (sum of priorities) is held, if any.
-
-    Each request left out lowers the priority served by at least 1 and the officers needed by
-    at most 1, so the peak overlap, less what may be left out, still needs officers.
-    """
-    order = list(scenario.policy.objective)
-    if Level.OFFICERS not in order:
-        return None
-    plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
-    before = Level.SERVED in order and order.index(Level.SERVED) < order.index(Level.OFFICERS)
-    slack = plannable - served if before and served is not None else plannable
-    need = sum(peak_overlap(scenario, screening).values()) - max(0, slack)
-    return Bound(need, BoundBy.PEAK_OVERLAP) if need > 0 else None

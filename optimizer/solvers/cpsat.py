@@ -22,6 +22,7 @@ from ..screening import Screening, screen
 from .greedy import best_greedy
 from .hints import hint_from, hint_from_plan
 from .locks import locked_plan
+from .officers import REASSIGN_FROM, REASSIGN_SHARE, fewer_officers, officers_bound
 from .placing import assign_places
 from .result import LevelResult, Progress, SolveOptions, SolveResult, Status
 from .stop import search, stopped
@@ -138,6 +139,24 @@ def solve(
             result.levels.append(LevelResult(name, sense, static, static, Status.OPTIMAL, 0.0, static_by))
             hm.model.Add(expr >= static)
             continue
+        if name == Level.OFFICERS:
+            reassigning = time.monotonic()
+            if _reassignable(hm, options, values):
+                # Choosing the officers again with every handover held is an assignment HiGHS'
+                # feasibility jump settles in a second where this search can take the night.
+                better = fewer_officers(scenario, screening, _read_plan(scenario, screening, hm, values),
+                                        seconds=REASSIGN_SHARE * budget)
+                if better is not None:
+                    values = hint_from_plan(hm, scenario, better)
+            budget -= time.monotonic() - reassigning
+            need = officers_bound(scenario, screening, _evaluate(hm, Level.SERVED, values))
+            value = _evaluate(hm, name, values)
+            if need is not None and value == need.value:
+                # The peak overlap reached: nothing to search (fixed-interval days, once reassigned).
+                result.levels.append(LevelResult(name, sense, value, need.value, Status.OPTIMAL,
+                                                 time.monotonic() - reassigning, need.by))
+                hm.model.Add(expr <= value)
+                continue
         _hint(hm, first_hint if index == 0 else values)
         if sense == Sense.MAX:
             hm.model.Maximize(expr)
@@ -186,6 +205,14 @@ def solve(
         level.value = actual[level.name]
     result.seconds = time.monotonic() - started
     return result
+
+
+def _reassignable(hm: HandoverModel, options: SolveOptions, values: dict[int, int]) -> bool:
+    """Whether the officers' reassignment is worth a HiGHS process: a plan large enough, a run
+    that need not be reproducible (HiGHS stops on the clock), and no re-plan (moving a booking
+    to another officer would cost at the `changes` level, which is settled by now)."""
+    served = sum(values.get(var.Index(), 0) for var in hm.vars.served.values())
+    return served >= REASSIGN_FROM and not options.deterministic and Level.CHANGES not in hm.terms
 
 
 def _evaluate(hm: HandoverModel, name: str, values: dict[int, int]) -> int:

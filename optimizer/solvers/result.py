@@ -28,6 +28,14 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class Bound:
+    """What no plan can beat on a level, and what proved it."""
+
+    value: int
+    by: BoundBy
+
+
+@dataclass(frozen=True)
 class SolveOptions:
     time_limit: float = 60.0  # seconds for all levels together
     workers: int = 8  # CP-SAT portfolio size; 8 beats 2 even on 2 cores (LP workers)
