@@ -43,21 +43,21 @@ from .result import Bound, LevelResult, Status
 from .stop import stopped
 
 SPAN_STEP = 120  # minutes between the ends of the spans the station LP's rows cover
-# What the time-indexed LP costs: about 0.01 s of HiGHS a request (0.2 s on the pilot, 10 s at
-# paris size; 23 to 38 s for paris seed 1 on 2026-12-05, benchmarks/gap.py, so the rule below may
-# start it where it will not finish: it then gives up at its deadline and the station LP stands).
-# It runs where it costs the search at most a tenth of the time: beside rounds of blocks that
-# fill both cores it took a core from them, and on a generated paris day with 35 s the plan
-# served 855 with it and 893 without, and it did not even finish (the bound stayed the station
-# LP's 1,005).
+# What the time-indexed LP costs: about 0.01 s of HiGHS a request on small days (0.2 s on the
+# pilot), more at paris size (23 to 42 s). After one model that left `served` open, the search
+# gives up to a tenth of its time for it (`day.py`); where the LP does not finish in time it
+# gives up at its deadline and the station LP stands.
 TIME_INDEXED_SECONDS_PER_REQUEST, TIME_INDEXED_SHARE = 0.01, 0.1
+# Beside rounds of blocks it runs when it can finish in the night, on a day of one piece (a
+# region's pieces did not finish in 300 s, and its plan served 4,711 against 4,733): up to 0.045
+# s a request alone on a core, a paris day from 60 s on. On generated paris days with 60 s
+# (`run.py`, seeds 1 to 3; benchmarks/NOTES.md, *Another machine*) it finished on all three on
+# the machine of 2026-12-05's sixth session, the gap went from 6.8 % to 4.6 % at the median and
+# the plans did not suffer (933, 962, 986 against 928, 958, 986); on the slower machine of the
+# fourth session it finished on one or two of three and cost the plans 2 to 5 where it did not.
+TIME_INDEXED_BESIDE_SECONDS_PER_REQUEST = 0.045
 PIECE_REQUESTS = 1200  # requests per piece of the time-indexed LP: about 10 s of HiGHS at paris density
 EPSILON = 1e-6  # LP values are rounded down after this tolerance (interior point: 1e-7 relative)
-
-
-def time_indexed_affordable(screening: Screening, seconds: float) -> bool:
-    """Whether the time-indexed LP fits in a tenth of `seconds` of search."""
-    return TIME_INDEXED_SECONDS_PER_REQUEST * len(screening.options) <= TIME_INDEXED_SHARE * seconds
 
 
 def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0,
@@ -108,7 +108,8 @@ class Bounding:
     """
 
     def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
-        time_indexed = time_indexed_affordable(screening, seconds)
+        requests = len(screening.options)
+        time_indexed = requests <= PIECE_REQUESTS and TIME_INDEXED_BESIDE_SECONDS_PER_REQUEST * requests <= seconds
         plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
         self._best = Bound(plannable, BoundBy.PLANNABLE)
         # Not a daemon: a process that ends while HiGHS solves waits for the piece to end
