@@ -23,7 +23,7 @@ from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers import highs_process, relaxed, stop
-from optimizer.solvers.blocks import _lane_budgets, solve_in_blocks
+from optimizer.solvers.blocks import _lane_budgets, _solve_blocks, solve_in_blocks
 from optimizer.solvers.bound import served_bound, time_indexed_model
 from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.solvers.groups import ready, solve_part, station_blocks
@@ -83,6 +83,23 @@ def test_a_worker_process_that_dies_loses_its_blocks_not_the_day():
         logger.removeHandler(heard)
     _assert_whole_checked_and_above_greedy(scenario, result)
     assert any("worker process stopped abruptly" in record.getMessage() for record in told)
+
+
+def test_blocks_a_crash_took_down_are_solved_again_in_the_round_s_time():
+    """A crash breaks the local pool and every block not done yet with it: those are sent once
+    more to the new pool, so the round loses what the crash cost, not the rest of its time."""
+    scenario = Scenario.model_validate(generate(6, 240, seed=5))
+    screening = screen(scenario)
+    start = solve_greedy(scenario, screening).plan
+    blocks = station_blocks(scenario, 60)
+    options = SolveOptions(time_limit=6, workers=1, seed=0)
+    with executor(processes=2) as pool:
+        _, whole = _solve_blocks(scenario, screening, start, blocks, options, pool, 6, 2, served_only=True)
+        crashing = _FirstBlockCrashes(pool)
+        plan, done = _solve_blocks(scenario, screening, start, blocks, options, crashing, 6, 2, served_only=True)
+    assert crashing.crashed == 1
+    assert len(whole) > 1 and len(done) == len(whole)  # every block solved, the crashed one too
+    assert check_plan(scenario, plan).ok
 
 
 _KILLED_MAIN = """

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from builders import day, lock, officer, request, station
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders import day, lock, officer, request, station
 from optimizer.check import check_plan
 from optimizer.core.codes import BoundBy, Level
 from optimizer.core.times import parse_time as t

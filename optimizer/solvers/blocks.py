@@ -163,18 +163,31 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     idle = {r.id for requests, n in zip(members, free) if not n for r in requests}
     kept = [h for h in current.handovers if h.request_id in idle]
     deadline = time.time() + seconds
-    futures = []
-    for (block, requests, _size), budget in zip(work, budgets):
+
+    def submit(block: list[str], requests: list, budget: float):
         part = scenario.part(set(block), requests, **fields)
         part_options = replace(options, time_limit=max(1.0, budget), workers=min(options.workers, BLOCK_WORKERS),
                                presolve_passes=BLOCK_PRESOLVE_PASSES)
         ids = {r.id for r in requests}
         start = Plan([h for h in current.handovers if h.request_id in ids])
-        futures.append(pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline))
+        return pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline)
+
+    futures = [submit(block, requests, budget) for (block, requests, _size), budget in zip(work, budgets)]
     # A deterministic round runs on CP-SAT's deterministic time, which may take longer than
     # `seconds` of wall clock: giving up on the clock there would lose blocks on a slow machine,
     # and the plan would no longer repeat.
     results = gather(pool, futures, deadline=None if options.deterministic else time.monotonic() + seconds)
+    lost = [i for i, result in enumerate(results) if result is None]
+    left = deadline - time.time()
+    if lost and stopped() is None and not options.deterministic and left >= 1.0:
+        # A crash in one block's solver breaks the local pool, and every block not done yet goes
+        # with it: a national night (2026-12-05) lost the last 205 s of its second round so. Those
+        # blocks go once more to the new pool, with what is left of the round.
+        again = _lane_budgets([work[i][2] for i in lost], processes, left)
+        retried = gather(pool, [submit(work[i][0], work[i][1], budget) for i, budget in zip(lost, again)],
+                         deadline=time.monotonic() + left)
+        for i, result in zip(lost, retried):
+            results[i] = result
     if stopped() is not None:
         return current, [r for r in results if r is not None]  # a stopped round is not joined
     # A block whose worker was lost keeps its appointments as they are, like an idle block.
