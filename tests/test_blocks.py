@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from types import SimpleNamespace
@@ -27,7 +28,7 @@ from optimizer.solvers.blocks import _lane_budgets, _solve_blocks, solve_in_bloc
 from optimizer.solvers.bound import served_bound, time_indexed_model
 from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.solvers.groups import ready, solve_part, station_blocks
-from optimizer.solvers.parallel import executor
+from optimizer.solvers.parallel import executor, gather
 from optimizer.solvers.relaxed import relaxed_start, worth_trying
 from optimizer.solvers.result import SolveOptions
 
@@ -100,6 +101,17 @@ def test_blocks_a_crash_took_down_are_solved_again_in_the_round_s_time():
     assert crashing.crashed == 1
     assert len(whole) > 1 and len(done) == len(whole)  # every block solved, the crashed one too
     assert check_plan(scenario, plan).ok
+
+
+def test_gather_names_the_parts_running_when_a_worker_died():
+    # The crashed part is among those running; the blocks waiting behind them are not suspects.
+    with executor(processes=2) as pool:
+        futures = [pool.submit(time.sleep, 2.0) for _ in range(6)]
+        running: set[int] = set()
+        threading.Timer(1.0, lambda: os.kill(next(iter(pool._pool._processes)), signal.SIGKILL)).start()
+        results = gather(pool, futures, running=running)
+    assert results == [None] * 6  # the pool broke under all of them
+    assert {0, 1} <= running and 5 not in running
 
 
 _KILLED_MAIN = """

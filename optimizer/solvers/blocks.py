@@ -176,18 +176,26 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     # A deterministic round runs on CP-SAT's deterministic time, which may take longer than
     # `seconds` of wall clock: giving up on the clock there would lose blocks on a slow machine,
     # and the plan would no longer repeat.
-    results = gather(pool, futures, deadline=None if options.deterministic else time.monotonic() + seconds)
+    running: set[int] = set()
+    results = gather(pool, futures, deadline=None if options.deterministic else time.monotonic() + seconds,
+                     running=running)
     lost = [i for i, result in enumerate(results) if result is None]
-    left = deadline - time.time()
-    if lost and stopped() is None and not options.deterministic and left >= 1.0:
+    if lost and not options.deterministic:
         # A crash in one block's solver breaks the local pool, and every block not done yet goes
         # with it: a national night (2026-12-05) lost the last 205 s of its second round so. Those
-        # blocks go once more to the new pool, with what is left of the round.
-        again = _lane_budgets([work[i][2] for i in lost], processes, left)
-        retried = gather(pool, [submit(work[i][0], work[i][1], budget) for i, budget in zip(lost, again)],
-                         deadline=time.monotonic() + left)
-        for i, result in zip(lost, retried):
-            results[i] = result
+        # blocks go once more to the new pool, with what is left of the round: first those that
+        # were waiting, then those that were running when the pool broke, one of which crashed
+        # (a block that crashed once crashed again 2.6 s into its second try, and took the rest).
+        # The time left is shared out over both batches at once, so the first leaves the second its part.
+        share = dict(zip(lost, _lane_budgets([work[i][2] for i in lost], processes, deadline - time.time())))
+        for batch in ([i for i in lost if i not in running], [i for i in lost if i in running]):
+            left = deadline - time.time()
+            if not batch or stopped() is not None or left < 1.0:
+                continue
+            retried = gather(pool, [submit(work[i][0], work[i][1], share[i]) for i in batch],
+                             deadline=time.monotonic() + left)
+            for i, result in zip(batch, retried):
+                results[i] = result
     if stopped() is not None:
         return current, [r for r in results if r is not None]  # a stopped round is not joined
     # A block whose worker was lost keeps its appointments as they are, like an idle block.

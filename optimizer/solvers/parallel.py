@@ -197,16 +197,24 @@ def _dask_wait(futures: list, timeout: float) -> bool:
 
 
 def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | None = None,
-           counted: Callable[[int, int], None] | None = None) -> list:
+           counted: Callable[[int, int], None] | None = None, running: set[int] | None = None) -> list:
     """The results of `futures`, in order. If a signal asks to stop meanwhile, or the work is
     still out LATE_SECONDS after `deadline` (time.monotonic(); a worker or the cluster died),
     what is still running is ended and its results are None: the caller keeps its plan so far
     for them; so is a part whose worker process died. Every wait is bounded.
-    `counted(finished, total)` hears each change of the count."""
+    `counted(finished, total)` hears each change of the count. `running` receives the indices of
+    the local parts that were running when the last of them ended: when a crash broke the pool,
+    the one that crashed is among them."""
     pending = list(futures)
     given_up = False
     while pending:
         before = len(pending)
+        now = {i for i, f in enumerate(futures) if getattr(f, "running", lambda: False)()}
+        if running is not None and now:
+            # Local futures run once handed to a worker's queue (a few at a time); the last
+            # parts seen running are those a crash caught, if one broke the pool.
+            running.clear()
+            running.update(now)
         pending = pool.unfinished(pending, poll)
         if counted is not None and len(pending) != before:
             counted(len(futures) - len(pending), len(futures))
