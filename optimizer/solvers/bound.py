@@ -17,7 +17,7 @@ and left out of both. A piece whose time-indexed LP does not finish in time keep
 station LP.
 
 `officers`: handovers that surely overlap (a fixed start, or a window too short for them to
-avoid each other) need as many officers at their station at that moment (`peak_overlap`).
+avoid each other) need as many officers at their station at that moment (`officers.peak_overlap`).
 """
 
 from __future__ import annotations
