@@ -141,7 +141,7 @@ def grid_starts(ranges: list[Range], minutes: int, slot: int) -> list[Range]:
 def maximal_cliques(spans: list[tuple[int, int, T]]) -> list[list[T]]:
     """The maximal sets of spans [a, b) that share a moment (their payloads): a sweep over starts
     and ends. On spans of time, a rule that holds on each of them holds at every moment."""
-    events = sorted([(a, 1, i) for i, (a, _, _) in enumerate(spans)] + [(b, 0, i) for i, (_, b, _) in enumerate(spans)])
+    events = sorted([(span[0], 1, i) for i, span in enumerate(spans)] + [(span[1], 0, i) for i, span in enumerate(spans)])
     active: set[int] = set()
     cliques, grew = [], False
     for _moment, is_start, i in events:  # at one moment, ends (0) come before starts (1): [a, b) is half-open
