@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -112,6 +113,28 @@ def test_gather_names_the_parts_running_when_a_worker_died():
         results = gather(pool, futures, running=running)
     assert results == [None] * 6  # the pool broke under all of them
     assert {0, 1} <= running and 5 not in running
+
+
+_SOLVE_SAVED_BLOCK = """
+import json, sys
+from optimizer.plan.rows import Handover, Plan
+from optimizer.solvers.groups import solve_part
+from optimizer.solvers.result import SolveOptions
+saved = json.load(open(sys.argv[1]))
+options = SolveOptions(time_limit=3, workers=2, seed=0, presolve_passes=1)  # as blocks.py solves a block
+result = solve_part(saved["part"], options, None, Plan([Handover(**h) for h in saved["start"]]))
+print(" ".join(level.status for level in result.levels))
+"""
+
+
+def test_a_block_that_crashed_cp_sat_s_local_search_is_solved():
+    # A block of a national day (saved as it was sent) segfaulted in CP-SAT 9.15's `ls`
+    # subsolver, at its `balance` level, every time it ran: 7 runs of 7 before blocks ignored it.
+    saved = Path(__file__).parent / "data" / "block-that-crashed-ls.json"
+    done = subprocess.run([sys.executable, "-c", _SOLVE_SAVED_BLOCK, str(saved)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.split() and set(done.stdout.split()) <= {"optimal", "feasible"}
 
 
 _KILLED_MAIN = """
