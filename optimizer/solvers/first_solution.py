@@ -1,11 +1,12 @@
 """HiGHS' first integer solution worth something, in a process of its own.
 
-Run by `highs_process.py` as `python -m optimizer.solvers.first_solution`. HiGHS' feasibility jump
-and its root LP call no callback and cannot be interrupted from a thread; a process can be
-ended at the deadline whatever HiGHS is doing, and the memory of HiGHS' MIP goes with it (150
-MB at paris size at its first solution; in a thread it ran on to 1.4 GB). Reads a pickled `(LinearProgram, seconds)` on stdin; writes the pickled
-indices of the columns at 1 in the first solution worth more than 0 (None if there was none
-within `seconds`) on stdout, and exits at once, without waiting for HiGHS to stop.
+Run by `highs_process.py` as `python -m optimizer.solvers.first_solution`. HiGHS' feasibility
+jump and its root LP call no callback and cannot be interrupted from a thread; a process can be
+ended at the deadline whatever HiGHS is doing, and the memory of HiGHS' MIP goes with it (150 MB
+at paris size at its first solution; in a thread it ran on to 1.4 GB). Reads a pickled
+`(LinearProgram, seconds)` on stdin; writes the pickled indices of the columns at 1 in the first
+solution worth more than 0 (None if there was none within `seconds`) on stdout, and exits at
+once, without waiting for HiGHS to stop.
 """
 
 from __future__ import annotations

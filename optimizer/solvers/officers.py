@@ -22,6 +22,7 @@ import numpy as np
 from ..check import check_plan
 from ..core.codes import BoundBy, Level
 from ..core.times import maximal_cliques
+from ..plan.levels import plan_levels
 from ..plan.rows import Handover, Plan
 from ..scenario.schema import Scenario
 from ..screening import Screening
@@ -35,7 +36,7 @@ REASSIGN_SHARE = 0.25  # of the `officers` level's time, at most, for HiGHS (0.5
 
 def fewer_officers(scenario: Scenario, screening: Screening, plan: Plan, seconds: float) -> Plan | None:
     """The plan with its handovers held and fewer officers, if HiGHS finds one within `seconds`."""
-    mobilised = len({h.officer for h in plan.handovers})
+    mobilised = plan_levels(scenario, plan)[Level.OFFICERS]
     with HighsProcess(seconds) as highs:
         program, meaning = officer_program(scenario, screening, plan.handovers)
         highs.send(program)
@@ -44,7 +45,7 @@ def fewer_officers(scenario: Scenario, screening: Screening, plan: Plan, seconds
         return None
     officer = {meaning[j][0]: meaning[j][1] for j in columns if meaning[j][0] is not None}
     better = Plan([replace(h, officer=officer[h.request_id]) for h in plan.handovers], list(plan.unserved))
-    if len(set(officer.values())) >= mobilised or not check_plan(scenario, better).ok:
+    if plan_levels(scenario, better)[Level.OFFICERS] >= mobilised or not check_plan(scenario, better).ok:
         return None
     return better
 

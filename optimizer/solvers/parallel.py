@@ -209,12 +209,13 @@ def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | N
     given_up = False
     while pending:
         before = len(pending)
-        now = {i for i, f in enumerate(futures) if getattr(f, "running", lambda: False)()}
-        if running is not None and now:
+        if running is not None:
             # Local futures run once handed to a worker's queue (a few at a time); the last
             # parts seen running are those a crash caught, if one broke the pool.
-            running.clear()
-            running.update(now)
+            now = {i for i, f in enumerate(futures) if getattr(f, "running", lambda: False)()}
+            if now:
+                running.clear()
+                running.update(now)
         pending = pool.unfinished(pending, poll)
         if counted is not None and len(pending) != before:
             counted(len(futures) - len(pending), len(futures))
