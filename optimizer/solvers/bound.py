@@ -11,10 +11,15 @@
   room holds one handover at a time: on a generated paris day it bounds `served` at 976
   where the station LP says 1,005.
 
-Large days are cut into pieces of neighbouring stations so that each LP stays small; a
-request whose stations lie in two pieces is counted as served (which keeps the bound valid)
-and left out of both. A piece whose time-indexed LP does not finish in time keeps its
-station LP.
+Large days are cut into pieces of neighbouring stations so that each LP stays small, joined
+by prices (a Lagrangian relaxation of "served at most once"): a request that stations of two
+pieces could serve enters each at its priority less a price, and the prices are added once.
+Any price between 0 and the priority keeps it a bound (a plan serves such a request in one
+piece at most, where it counts its priority less the price, and the price is counted apart);
+the prices are the duals of the whole day's station LP, so the pieces' station LPs add up to
+that LP, and each piece's time-indexed LP, where it finishes, lowers the sum. (Counting such a
+request as served and leaving it out, price = priority, made a region's pieces weaker than the
+whole day's station LP: 5,265 against 5,159; with the duals, 5,058.)
 
 `officers`: handovers that surely overlap (a fixed start, or a window too short for them to
 avoid each other) need as many officers at their station at that moment (`officers.peak_overlap`).
@@ -26,6 +31,7 @@ import math
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -48,9 +54,11 @@ SPAN_STEP = 120  # minutes between the ends of the spans the station LP's rows c
 # gives up to a tenth of its time for it (`day.py`); where the LP does not finish in time it
 # gives up at its deadline and the station LP stands.
 TIME_INDEXED_SECONDS_PER_REQUEST, TIME_INDEXED_SHARE = 0.01, 0.1
-# Beside rounds of blocks it runs when it can finish in the night, on a day of one piece (a
-# region's pieces did not finish in 300 s, and its plan served 4,711 against 4,733): up to 0.045
-# s a request alone on a core, a paris day from 60 s on. On generated paris days with 60 s
+# Beside rounds of blocks it runs when it can finish in the night: up to 0.045 s a request alone
+# on a core, a paris day from 60 s on, a region (4 pieces of about 1,300 requests with the
+# priced ones, 12 s each) from about 230 s; a national day would take a core for 40 minutes.
+# (Before the pieces were priced, a region's added up above its station LP and were dropped.)
+# On generated paris days with 60 s
 # (`run.py`, seeds 1 to 3; benchmarks/NOTES.md, *Another machine*) it finished on all three on
 # the machine of 2026-12-05's sixth session, the gap went from 6.8 % to 4.6 % at the median and
 # the plans did not suffer (933, 962, 986 against 928, 958, 986); on the slower machine of the
@@ -60,12 +68,32 @@ PIECE_REQUESTS = 1200  # requests per piece of the time-indexed LP: about 10 s o
 EPSILON = 1e-6  # LP values are rounded down after this tolerance (interior point: 1e-7 relative)
 
 
+@dataclass(frozen=True)
+class Piece:
+    """Requests bounded apart from the rest of the day: those of some neighbouring stations.
+
+    A request that the stations of another piece could serve too enters with its options cut
+    to `stations` and its priority less its price (`profit`); None: every option, every priority.
+    """
+
+    ids: list[str]
+    stations: frozenset[str] | None = None
+    profit: dict[str, float] = field(default_factory=dict)
+
+    def options(self, screening: Screening, rid: str) -> list:
+        return [o for o in screening.options[rid] if self.stations is None or o.station in self.stations]
+
+    def worth(self, scenario: Scenario, rid: str) -> float:
+        return self.profit.get(rid, scenario.request_by_id[rid].priority)
+
+
 def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0,
                  found: Callable[[Bound], None] | None = None, time_indexed: bool = True) -> Bound:
     """The best bound on the sum of priorities served that fits in `time_limit` seconds.
 
     `found` hears of each better bound as soon as it is known, so that a caller that cannot
-    wait (`Bounding`) keeps the best so far. Without `time_indexed`, the station LP alone.
+    wait (`Bounding`) keeps the best so far: on a day of several pieces, after each piece's
+    time-indexed LP. Without `time_indexed`, the station LP alone.
     """
     started = time.monotonic()
     plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
@@ -78,25 +106,29 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
             if found is not None:
                 found(best)
 
-    whole = _station_lp(scenario, screening, list(screening.options), time_limit)
+    whole = _station_lp(scenario, screening, Piece(list(screening.options)), time_limit)
     if whole is not None:
-        better(whole, BoundBy.STATION_LP)
+        better(whole[0], BoundBy.STATION_LP)
     if not time_indexed:
         return best
-    pieces, shared = _pieces(scenario, screening)
-    total, improved = float(shared), False
-    for ids in pieces:
+    pieces, priced = _pieces(scenario, screening, whole[1] if whole is not None else {})
+    # Each piece's station LP first (under a second each): what stands for a piece whose
+    # time-indexed LP does not finish in time.
+    values = []
+    for piece in pieces:
+        by_station = _station_lp(scenario, screening, piece, time_limit - (time.monotonic() - started))
+        if by_station is None or stopped() is not None:
+            return best
+        values.append(by_station[0])
+    better(priced + sum(values), BoundBy.STATION_LP)
+    for i, piece in enumerate(pieces):
         left = time_limit - (time.monotonic() - started)
         if left < 0.5 or stopped() is not None:
-            return best  # out of time, or asked to stop: the whole day's station LP stands
-        by_station = _station_lp(scenario, screening, ids, left)
-        by_time = _time_indexed_lp(scenario, screening, ids, time_limit - (time.monotonic() - started))
-        candidates = [v for v in (by_station, by_time) if v is not None]
-        if not candidates:
-            return best
-        total += min(candidates)
-        improved |= by_time is not None and (by_station is None or by_time < by_station)
-    better(total, BoundBy.TIME_INDEXED_LP if improved else BoundBy.STATION_LP)
+            break  # out of time, or asked to stop: the pieces done so far stand
+        by_time = _time_indexed_lp(scenario, screening, piece, left)
+        if by_time is not None and by_time < values[i]:
+            values[i] = by_time
+            better(priced + sum(values), BoundBy.TIME_INDEXED_LP)
     return best
 
 
@@ -109,7 +141,7 @@ class Bounding:
 
     def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
         requests = len(screening.options)
-        time_indexed = requests <= PIECE_REQUESTS and TIME_INDEXED_BESIDE_SECONDS_PER_REQUEST * requests <= seconds
+        time_indexed = TIME_INDEXED_BESIDE_SECONDS_PER_REQUEST * requests <= seconds
         plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
         self._best = Bound(plannable, BoundBy.PLANNABLE)
         # Not a daemon: a process that ends while HiGHS solves waits for the piece to end
@@ -153,22 +185,35 @@ def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult],
             level.status = Status.OPTIMAL
 
 
-def _pieces(scenario: Scenario, screening: Screening) -> tuple[list[list[str]], int]:
-    """Requests grouped by pieces of neighbouring stations, and the priority of those that span two."""
-    piece_of = {s: i for i, block in enumerate(station_blocks(scenario, PIECE_REQUESTS)) for s in block}
-    pieces: dict[int, list[str]] = defaultdict(list)
-    shared = 0
+def _pieces(scenario: Scenario, screening: Screening, prices: dict[str, float]) -> tuple[list[Piece], float]:
+    """Requests grouped by pieces of neighbouring stations, and the sum of the prices of those
+    that stations of two pieces could serve: each such request enters every piece it could be
+    served in, at its priority less its price (a price it lacks is its priority: it is then
+    counted as served and left out of the pieces)."""
+    blocks = station_blocks(scenario, PIECE_REQUESTS)
+    piece_of = {s: i for i, block in enumerate(blocks) for s in block}
+    members: dict[int, list[str]] = defaultdict(list)
+    profits: dict[int, dict[str, float]] = defaultdict(dict)
+    priced = 0.0
     for rid, options in screening.options.items():
-        found = {piece_of[o.station] for o in options}
+        found = sorted({piece_of[o.station] for o in options})
         if len(found) == 1:
-            pieces[found.pop()].append(rid)
-        else:
-            shared += scenario.request_by_id[rid].priority
-    return [pieces[i] for i in sorted(pieces)], shared
+            members[found[0]].append(rid)
+            continue
+        priority = scenario.request_by_id[rid].priority
+        price = min(float(priority), max(0.0, prices.get(rid, priority)))
+        priced += price
+        if priority - price > EPSILON:
+            for i in found:
+                members[i].append(rid)
+                profits[i][rid] = priority - price
+    return [Piece(members[i], frozenset(blocks[i]), profits[i]) for i in sorted(members)], priced
 
 
-def _station_lp(scenario: Scenario, screening: Screening, ids: list[str], time_limit: float) -> float | None:
-    """The station LP over the requests `ids`; None if GLOP did not finish."""
+def _station_lp(scenario: Scenario, screening: Screening, piece: Piece,
+                time_limit: float) -> tuple[float, dict[str, float]] | None:
+    """The station LP over a piece, and each request's price (the dual of "served at most
+    once"); None if GLOP did not finish."""
     policy = scenario.policy
     turnover, bays_each = policy.turnover_minutes, policy.bay_handovers_per_officer
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -176,15 +221,16 @@ def _station_lp(scenario: Scenario, screening: Screening, ids: list[str], time_l
     objective.SetMaximization()
     # (station, resource) -> [(variable, earliest start, latest end, weight)]
     members: dict[tuple[str, tuple], list] = defaultdict(list)
-    for rid in ids:
+    choices = {}
+    for rid in piece.ids:
         request = scenario.request_by_id[rid]
         category = scenario.category(request)
         minutes = scenario.minutes(request)
         locked = request.locked.station if request.locked is not None else None
-        choice = lp.Constraint(1 if locked else 0, 1)
-        for option in screening.options[rid]:
+        choice = choices[rid] = lp.Constraint(1 if locked else 0, 1)
+        for option in piece.options(screening, rid):
             x = lp.NumVar(1 if option.station == locked else 0, 1, "")
-            objective.SetCoefficient(x, request.priority)
+            objective.SetCoefficient(x, piece.worth(scenario, rid))
             choice.SetCoefficient(x, 1)
             starts = option.starts()
             first, last = starts[0][0], starts[-1][1]
@@ -214,7 +260,7 @@ def _station_lp(scenario: Scenario, screening: Screening, ids: list[str], time_l
     lp.SetTimeLimit(int(max(1.0, time_limit) * 1000))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return objective.Value()
+    return objective.Value(), {rid: choice.dual_value() for rid, choice in choices.items()}
 
 
 def _capacity(scenario: Scenario, station_id: str, resource: tuple):
@@ -235,9 +281,9 @@ def _capacity(scenario: Scenario, station_id: str, resource: tuple):
     return lambda a, b: sum(min(cap, bays_each * overlap(spans, a, b)) for cap, spans in zip(caps, duty))
 
 
-def _time_indexed_lp(scenario: Scenario, screening: Screening, ids: list[str], time_limit: float) -> float | None:
-    """The time-indexed LP over the requests `ids`; None if HiGHS did not finish in `time_limit`."""
-    built = time_indexed_model(scenario, screening, ids)
+def _time_indexed_lp(scenario: Scenario, screening: Screening, piece: Piece, time_limit: float) -> float | None:
+    """The time-indexed LP over a piece; None if HiGHS did not finish in `time_limit`."""
+    built = time_indexed_model(scenario, screening, piece.ids, piece)
     if built is None:
         return 0.0
     objective = interior_point(built[0].highs(), time_limit)
@@ -257,10 +303,11 @@ def interior_point(highs: highs_core._Highs, time_limit: float) -> float | None:
     return highs.getInfo().objective_function_value
 
 
-def time_indexed_model(scenario: Scenario, screening: Screening,
-                       ids: list[str]) -> tuple[LinearProgram, list[tuple[str, str, int]]] | None:
+def time_indexed_model(scenario: Scenario, screening: Screening, ids: list[str],
+                       piece: Piece | None = None) -> tuple[LinearProgram, list[tuple[str, str, int]]] | None:
     """The time-indexed relaxation over the requests `ids` as a linear program, with what each
-    column is (request, station, start); None when nothing can be served.
+    column is (request, station, start); None when nothing can be served. Within a `piece`,
+    its requests' options and worth are the piece's.
 
     Its columns are continuous in [0, 1]; `relaxed.py` makes them integer for a start of the
     rounds, and `benchmarks/gap.py` to see how far the relaxation's own optimum lies below its LP.
@@ -276,14 +323,16 @@ def time_indexed_model(scenario: Scenario, screening: Screening,
     meaning: list[tuple[str, str, int]] = []  # column -> (request, station, start)
     rows: dict[tuple, list[tuple[int, int]]] = defaultdict(list)  # row key -> (column, coefficient)
     fixed: set[tuple] = set()  # rows of locked requests: served, = 1
+    piece = piece or Piece(ids)
     for rid in ids:
         request = scenario.request_by_id[rid]
         category = scenario.category(request)
         minutes = scenario.minutes(request)
         lock = request.locked
         shared = {person for person in (request.seller, request.buyer) if persons[person] > 1}
+        worth = piece.worth(scenario, rid)
         columns = []
-        for option in screening.options[rid]:
+        for option in piece.options(screening, rid):
             station = scenario.station_by_id[option.station]
             demand = bays_each if option.kind == "room" else 1
             for first, last in option.starts():
@@ -291,7 +340,7 @@ def time_indexed_model(scenario: Scenario, screening: Screening,
                     if lock is not None and (option.station != lock.station or start != lock.start):
                         continue
                     column = len(cost)
-                    cost.append(request.priority)
+                    cost.append(worth)
                     meaning.append((rid, option.station, start))
                     columns.append(column)
                     for t in range(start, start + minutes + turnover, step):
