@@ -9,10 +9,12 @@ a bug, nothing written).
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -118,16 +120,39 @@ def _noop(stage: Stage) -> None:
 EXPLAIN_SHARE = 0.25
 EXPLAIN_SECONDS, EXPLAIN_PER_REQUEST, INSERTION_PER_REQUEST = 1.0, 0.25, 0.01
 # The time kept for checking and writing the folder, report included, measured on generated
-# days written from a greedy plan (2 cores, 2026-12-05): the pilot 1.5 to 2 s, paris (1,000
-# requests, 20 stations) 6.5 to 7 s, region (5,000, 100) 11.5 to 12 s, national (50,000,
-# 1,000) 43 s. A drawn station costs about 0.25 s (at most STATIONS_CHARTED are), a request
-# 0.0007 s; a third more is kept. (It was 0.010 s a request: 500 s of a national night.)
-WRITE_SECONDS, WRITE_PER_STATION, WRITE_PER_REQUEST, WRITE_MARGIN = 1.0, 0.25, 0.0007, 4 / 3
+# days written from a greedy plan on the machine of 2026-12-05's seventh session (an Intel Xeon,
+# 2 cores): the pilot 0.35 s, paris (1,000 requests, 20 stations) 1.7 s, region (5,000, 100)
+# 3.4 s, national (50,000, 1,000) 17.7 s. A drawn station costs about 0.05 s (at most
+# STATIONS_CHARTED are), a request 0.0003 s; twice that is kept, times how much slower than
+# that machine this one runs Python (`slowness`). The AMD EPYC of the earlier sessions wrote
+# the same days 3 to 4 times slower (paris 6.5 to 7 s), and a fixed reserve measured there kept
+# a paris night's search 7 s from its deadline here.
+WRITE_SECONDS, WRITE_PER_STATION, WRITE_PER_REQUEST, WRITE_MARGIN = 0.4, 0.05, 0.0003, 2.0
+# A fixed piece of pure Python (`_probe`) took PROBE_SECONDS on that machine; the best of
+# three runs here, against it, says how much slower this one is now (never less than 1:
+# a faster machine keeps the reserve).
+PROBE_LOOPS, PROBE_SECONDS = 300_000, 0.014
+
+
+def _probe() -> float:
+    started = time.perf_counter()
+    total = 0
+    for i in range(PROBE_LOOPS):
+        total += i * i % 7
+    return time.perf_counter() - started
+
+
+@cache
+def slowness() -> float:
+    """How many times slower than the machine the reserve was measured on this one runs Python
+    (measured once per process, before any worker starts, in about 45 ms)."""
+    return max(1.0, min(_probe() for _attempt in range(3)) / PROBE_SECONDS)
 
 
 def write_reserve(scenario: Scenario) -> float:
     drawn = min(len(scenario.stations), STATIONS_CHARTED)
-    return WRITE_MARGIN * (WRITE_SECONDS + WRITE_PER_STATION * drawn + WRITE_PER_REQUEST * len(scenario.requests))
+    seconds = WRITE_SECONDS + WRITE_PER_STATION * drawn + WRITE_PER_REQUEST * len(scenario.requests)
+    return WRITE_MARGIN * slowness() * seconds
 
 
 def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings = PlanSettings(), *,
@@ -142,6 +167,7 @@ def make_plan(scenario: Scenario, options: SolveOptions, settings: PlanSettings 
     deterministic time (`time_limit` whole, so plans repeat) and the clock is not bounded.
     """
     deadline = deadline or Deadline.after(options.time_limit)
+    slowness()  # measured now, before the worker processes take the cores
     parallel = previous is None and not settings.greedy and (settings.processes > 1 or settings.cluster) and (
         (len(scenario.requests) > settings.block_size and can_cut(scenario)) or len(components(scenario)) > 1)
     if not parallel:

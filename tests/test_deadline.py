@@ -63,3 +63,20 @@ def test_the_time_limit_includes_the_explanations(tmp_path):
     assert time.monotonic() - started < 6 + 9  # start-up and slack; before, up to 30 s came on top
     summary = json.loads((tmp_path / "plan" / "summary.json").read_text(encoding="utf-8"))
     assert summary["time_limit"] == 6 and summary["interrupted"] is None
+
+
+def test_the_time_kept_for_writing_grows_on_a_slower_machine(monkeypatch):
+    # The reserve was measured on one machine; a machine that runs Python three times slower
+    # (the probe says so) keeps three times as long, and a faster one keeps the reserve as it is.
+    from optimizer import runs
+    from optimizer.scenario.schema import Scenario
+
+    scenario = Scenario.model_validate(generate(4, 200, seed=1))
+    reserves = {}
+    for factor in (0.5, 1.0, 3.0):
+        runs.slowness.cache_clear()
+        monkeypatch.setattr(runs, "_probe", lambda factor=factor: factor * runs.PROBE_SECONDS)
+        reserves[factor] = runs.write_reserve(scenario)
+    runs.slowness.cache_clear()
+    assert reserves[0.5] == reserves[1.0] > 0
+    assert reserves[3.0] == pytest.approx(3 * reserves[1.0])
