@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import signal
 from unittest.mock import patch
 
 import pytest
+from highspy import _core as highs_core
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -207,3 +209,17 @@ def test_handovers_that_surely_overlap_need_that_many_officers():
     assert officers_bound(scenario, screening, served=2) is None
     result = solve(scenario, SolveOptions(time_limit=5, workers=2, seed=0, deterministic=True))
     assert [(lv.name, lv.value) for lv in result.levels] == [("served", 5), ("officers", 3)]
+
+
+def test_a_signal_ends_the_interior_point_at_once(monkeypatch):
+    # Without the interrupt, a command given SIGINT waited for the piece's LP to end before it could exit.
+    from optimizer.solvers import stop
+
+    scenario = Scenario.model_validate(generate(4, 200, seed=1))
+    screening = screen(scenario)
+    program, _meaning = bounds.time_indexed_model(scenario, screening, list(screening.options))
+    assert bounds.interior_point(program.highs(), 60) is not None
+    monkeypatch.setattr(stop, "_signal", signal.SIGINT)
+    highs = program.highs()
+    assert bounds.interior_point(highs, 60) is None
+    assert highs.getModelStatus() == highs_core.HighsModelStatus.kInterrupt

@@ -291,12 +291,26 @@ def _time_indexed_lp(scenario: Scenario, screening: Screening, piece: Piece, tim
     return None if objective is None else objective * (1 + 1e-6)
 
 
+def _stop_at_signal(_kind, _message, _data_out, data_in, _user_data) -> None:
+    if stopped() is not None:
+        data_in.user_interrupt = True
+
+
 def interior_point(highs: highs_core._Highs, time_limit: float) -> float | None:
-    """The LP's optimal value by HiGHS' interior point on one thread; None if not reached in time."""
+    """The LP's optimal value by HiGHS' interior point on one thread; None if not reached in time
+    or stopped by a signal.
+
+    HiGHS asks its interrupt callback at each step of the interior point: a signal ends it at
+    once. (Without it, a region command given SIGINT waited 5.5 s after writing its folder for a
+    piece to finish before it could exit; the callback costs nothing measurable: paris' LP 8.1
+    to 8.4 s either way.)
+    """
     highs.setOptionValue("solver", "ipm")  # ten times faster than simplex here
     highs.setOptionValue("run_crossover", "off")  # the value is all we need, not a vertex
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("time_limit", max(0.1, float(time_limit)))
+    highs.setCallback(_stop_at_signal, None)
+    highs.startCallback(highs_core.cb.HighsCallbackType.kCallbackIpmInterrupt)
     highs.run()
     if highs.getModelStatus() != highs_core.HighsModelStatus.kOptimal:
         return None
