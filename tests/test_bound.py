@@ -20,8 +20,13 @@ from optimizer.solvers import bound as bounds
 from optimizer.solvers.bound import served_bound
 from optimizer.solvers.cpsat import solve
 from optimizer.solvers.greedy import solve_greedy, value_key
-from optimizer.solvers.officers import officers_bound, peak_overlap
-from optimizer.solvers.result import SolveOptions
+from optimizer.solvers.officers import (
+    busiest_bound,
+    least_supervision,
+    officers_bound,
+    peak_overlap,
+)
+from optimizer.solvers.result import Bound, SolveOptions
 
 
 def _day(phones: int, cap: int) -> Scenario:
@@ -206,7 +211,9 @@ def test_handovers_that_surely_overlap_need_that_many_officers():
     assert officers_bound(scenario, screening, served=5).value == 3
     # With one request left out (priority 1), one officer fewer may do.
     assert officers_bound(scenario, screening, served=4).value == 2
-    assert officers_bound(scenario, screening, served=2) is None
+    # Three left out: the peak says nothing, but two phones need someone to supervise them.
+    assert officers_bound(scenario, screening, served=2) == Bound(1, "least-supervision")
+    assert officers_bound(scenario, screening, served=0) is None
     result = solve(scenario, SolveOptions(time_limit=5, workers=2, seed=0, deterministic=True))
     assert [(lv.name, lv.value) for lv in result.levels] == [("served", 5), ("officers", 3)]
 
@@ -223,3 +230,48 @@ def test_a_signal_ends_the_interior_point_at_once(monkeypatch):
     highs = program.highs()
     assert bounds.interior_point(highs, 60) is None
     assert highs.getModelStatus() == highs_core.HighsModelStatus.kInterrupt
+
+
+def _phones(minutes: list[int], officers: int, cap: int, objective=("served", "officers", "balance")) -> Scenario:
+    """One station open all day, rooms for everyone: only the officers' caps bind."""
+    return Scenario.model_validate({
+        "name": "caps", "date": "2026-12-01",
+        "policy": {"max_supervision_minutes": cap, "turnover_minutes": 0, "objective": list(objective),
+                   "categories": {f"c{m}": {"place": "room", "minutes": m} for m in set(minutes)}},
+        "stations": [{"id": "st-a", "hours": ["08:00-20:00"], "rooms": [f"room-{i}" for i in range(len(minutes))]}],
+        "officers": [{"id": f"o{i}", "station": "st-a", "shift": "08:00-20:00"} for i in range(officers)],
+        "requests": [
+            {"id": f"r{i}", "category": f"c{m}", "stations": ["st-a"], "windows": ["08:00-20:00"],
+             "seller": f"s{i}", "buyer": f"b{i}"}
+            for i, m in enumerate(minutes)
+        ],
+    })
+
+
+def test_what_is_served_needs_officers_enough_to_supervise_it():
+    # Four 20-minute phones and a 10-minute one, 40 minutes a officer: serving 3 takes at least
+    # 10 + 20 + 20 = 50 minutes, two officers; all five (90 minutes), three.
+    scenario = _phones([20, 20, 20, 20, 10], officers=4, cap=40)
+    screening = screen(scenario)
+    assert least_supervision(scenario, screening, 3) == 50
+    assert officers_bound(scenario, screening, served=3) == Bound(2, "least-supervision")
+    assert officers_bound(scenario, screening, served=5) == Bound(3, "least-supervision")
+    # The busiest of three officers supervising 90 minutes has at least 30 of them.
+    assert busiest_bound(scenario, screening, served=5, officers=3) == Bound(30, "least-supervision")
+    result = solve(scenario, SolveOptions(time_limit=10, workers=2, seed=0, deterministic=True))
+    assert [(lv.name, lv.value) for lv in result.levels][:2] == [("served", 5), ("officers", 3)]
+    assert result.levels[2].value >= 30
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 4), st.integers(1, 80), st.integers(0, 10_000))
+def test_no_checked_plan_mobilises_fewer_officers_or_a_less_busy_one_than_its_bounds(stations, requests, seed):
+    scenario = Scenario.model_validate(generate(stations, requests, seed=seed))
+    screening = screen(scenario)
+    for order in (None, value_key(scenario, screening)):
+        plan = solve_greedy(scenario, screening, order=order).plan
+        levels = plan_levels(scenario, plan)
+        officers = officers_bound(scenario, screening, levels["served"])
+        assert officers is None or levels["officers"] >= officers.value
+        busiest = busiest_bound(scenario, screening, levels["served"], levels["officers"])
+        assert busiest is None or levels["balance"] >= busiest.value

@@ -41,6 +41,9 @@ class BoundBy(StrEnum):
     TIME_INDEXED_LP = "time-indexed-lp"  # HiGHS, a start per request, station and slot (`solvers/bound.py`)
     STATION_LP = "station-lp"  # a station per request, capacities over spans of the day
     PEAK_OVERLAP = "peak-overlap"  # handovers that surely overlap need that many officers
+    # what the priority served needs of supervision at the least, against the officers' caps
+    # (`officers`) or spread over the officers mobilised (`balance`)
+    LEAST_SUPERVISION = "least-supervision"
     PLANNABLE = "plannable"  # every plannable request served: nothing better is known
 
 

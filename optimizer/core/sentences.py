@@ -32,6 +32,7 @@ BOUND_LABELS = {
     BoundBy.TIME_INDEXED_LP: N_("time-indexed LP relaxation"),
     BoundBy.STATION_LP: N_("LP relaxation by station"),
     BoundBy.PEAK_OVERLAP: N_("peak of handovers that surely overlap"),
+    BoundBy.LEAST_SUPERVISION: N_("fewest minutes of supervision that serve as much"),
     BoundBy.PLANNABLE: N_("every plannable request served"),
 }
 

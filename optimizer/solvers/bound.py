@@ -22,7 +22,9 @@ request as served and leaving it out, price = priority, made a region's pieces w
 whole day's station LP: 5,265 against 5,159; with the duals, 5,058.)
 
 `officers`: handovers that surely overlap (a fixed start, or a window too short for them to
-avoid each other) need as many officers at their station at that moment (`officers.peak_overlap`).
+avoid each other) need as many officers at their station at that moment (`officers.peak_overlap`),
+and what `served` needs of supervision at the least needs officers enough to supervise it.
+`balance`: that least supervision spread evenly over the officers mobilised.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from ..core.times import intersect, merge_ranges, overlap
 from ..scenario.schema import Scenario
 from ..screening import Screening
 from .groups import station_blocks
-from .officers import officers_bound
+from .officers import busiest_bound, officers_bound
 from .program import LinearProgram
 from .result import Bound, LevelResult, Status
 from .stop import stopped
@@ -166,7 +168,8 @@ def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult],
             seconds: float = 0.0) -> None:
     """Each level's bound made as strong as what is known here, and a level whose bound meets
     its value marked as proven: `served` by the LP bounds (`served`, or computed in `seconds`
-    when its level is open), `officers` by the peak overlap."""
+    when its level is open), `officers` by the peak overlap and the caps, `balance` by the
+    least supervision spread over the officers."""
     by_name = {level.name: level for level in levels}
     level = by_name.get(Level.SERVED)
     if level is not None and level.status != Status.OPTIMAL:
@@ -178,6 +181,12 @@ def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult],
     level = by_name.get(Level.OFFICERS)
     if level is not None and level.status != Status.OPTIMAL:
         need = officers_bound(scenario, screening, value)
+        if need is not None and (level.bound is None or need.value > level.bound):
+            level.bound, level.bound_by = need.value, need.by
+    officers = level.value if level is not None else None
+    level = by_name.get(Level.BALANCE)
+    if level is not None and level.status != Status.OPTIMAL:
+        need = busiest_bound(scenario, screening, value, officers)
         if need is not None and (level.bound is None or need.value > level.bound):
             level.bound, level.bound_by = need.value, need.by
     for level in levels:

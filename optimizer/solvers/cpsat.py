@@ -157,7 +157,8 @@ def solve(
             need = officers_bound(scenario, screening, _evaluate(hm, Level.SERVED, values))
             value = _evaluate(hm, name, values)
             if need is not None and value == need.value:
-                # The peak overlap reached: nothing to search (fixed-interval days, once reassigned).
+                # A bound reached: nothing to search (the peak overlap on fixed-interval days, once
+                # reassigned; the caps where they bind, as on the bundled pilot).
                 result.levels.append(LevelResult(name, sense, value, need.value, Status.OPTIMAL,
                                                  time.monotonic() - reassigning, need.by))
                 hm.model.Add(expr <= value)

@@ -30,6 +30,7 @@ from .highs_process import HighsProcess
 from .program import LinearProgram
 from .result import Bound
 
+EPSILON = 1e-9  # the fractional knapsack's rounding, allowed for before rounding up
 REASSIGN_FROM = 200  # handovers; on smaller days CP-SAT settles the officers in its own time (the pilot: 1 to 2 s)
 REASSIGN_SHARE = 0.25  # of the `officers` level's time, at most, for HiGHS (0.5 s of 55 at fixed-1000)
 
@@ -131,10 +132,13 @@ def peak_overlap(scenario: Scenario, screening: Screening) -> dict[str, int]:
 
 
 def officers_bound(scenario: Scenario, screening: Screening, served: int | None) -> Bound | None:
-    """A lower bound on the officers mobilised once `served` (sum of priorities) is held, if any.
+    """A lower bound on the officers mobilised once `served` (sum of priorities) is held, if any:
+    the larger of two.
 
     Each request left out lowers the priority served by at least 1 and the officers needed by
-    at most 1, so the peak overlap, less what may be left out, still needs officers.
+    at most 1, so the peak overlap, less what may be left out, still needs officers. And what
+    `served` needs of supervision at the least needs officers enough to supervise it
+    (`_officers_by_caps`).
     """
     order = list(scenario.policy.objective)
     if Level.OFFICERS not in order:
@@ -143,4 +147,55 @@ def officers_bound(scenario: Scenario, screening: Screening, served: int | None)
     before = Level.SERVED in order and order.index(Level.SERVED) < order.index(Level.OFFICERS)
     slack = plannable - served if before and served is not None else plannable
     need = sum(peak_overlap(scenario, screening).values()) - max(0, slack)
-    return Bound(need, BoundBy.PEAK_OVERLAP) if need > 0 else None
+    peak = Bound(need, BoundBy.PEAK_OVERLAP) if need > 0 else None
+    caps = _officers_by_caps(scenario, screening, served if before else None)
+    return max((b for b in (peak, caps) if b is not None), key=lambda b: b.value, default=None)
+
+
+def least_supervision(scenario: Scenario, screening: Screening, served: int) -> float:
+    """The fewest minutes of supervision that serve `served` (a sum of priorities): the requests
+    with most priority a minute first, the last one in part. No plan serving as much supervises
+    less (a fractional knapsack), locked requests included."""
+    need, minutes = float(served), 0.0
+    for request in sorted((scenario.request_by_id[rid] for rid in screening.options),
+                          key=lambda r: -r.priority / scenario.minutes(r)):
+        if need <= 0:
+            break
+        share = min(1.0, need / request.priority)
+        minutes += share * scenario.minutes(request)
+        need -= share * request.priority
+    return minutes
+
+
+def _officers_by_caps(scenario: Scenario, screening: Screening, served: int | None) -> Bound | None:
+    """Officers enough to supervise what `served` needs at the least, each at most its cap (or
+    twice its minutes on duty: two bays at once), the largest first. Where caps bind (generated
+    days ask about 1.15 times the caps), this bounds `officers` where the peak overlap cannot:
+    a paris night's plan of 928 with 112 officers needs at least 85."""
+    if not served:
+        return None
+    bays_each = scenario.policy.bay_handovers_per_officer
+    capacities = sorted((min(scenario.supervision_cap(o), bays_each * (o.on_duty[1] - o.on_duty[0]))
+                         for o in scenario.officers), reverse=True)
+    minutes, supervised, count = least_supervision(scenario, screening, served) - EPSILON, 0, 0
+    for capacity in capacities:
+        if supervised >= minutes:
+            break
+        supervised += capacity
+        count += 1
+    return Bound(count, BoundBy.LEAST_SUPERVISION) if count else None
+
+
+def busiest_bound(scenario: Scenario, screening: Screening, served: int | None, officers: int | None) -> Bound | None:
+    """A lower bound on the busiest officer's minutes once the levels before `balance` are held:
+    what `served` needs at the least, spread evenly over the officers mobilised (`officers`, when
+    that level comes first, else every officer)."""
+    order = list(scenario.policy.objective)
+    if Level.BALANCE not in order or not served or Level.SERVED not in order[:order.index(Level.BALANCE)]:
+        return None
+    if officers is None or Level.OFFICERS not in order[:order.index(Level.BALANCE)]:
+        officers = len(scenario.officers)
+    if officers <= 0:
+        return None
+    need = math.ceil(least_supervision(scenario, screening, served) / officers - EPSILON)
+    return Bound(need, BoundBy.LEAST_SUPERVISION) if need > 0 else None
