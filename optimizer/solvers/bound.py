@@ -19,7 +19,7 @@ piece at most, where it counts its priority less the price, and the price is cou
 the prices are the duals of the whole day's station LP, so the pieces' station LPs add up to
 that LP, and each piece's time-indexed LP, where it finishes, lowers the sum. (Counting such a
 request as served and leaving it out, price = priority, made a region's pieces weaker than the
-whole day's station LP: 5,265 against 5,159; with the duals, 5,058.)
+whole day's station LP: 5,265 against 5,159; with the duals, 5,057 on region seed 1.)
 
 `officers`: handovers that surely overlap (a fixed start, or a window too short for them to
 avoid each other) need as many officers at their station at that moment (`officers.peak_overlap`),
