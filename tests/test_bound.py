@@ -17,6 +17,7 @@ from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers import bound as bounds
+from optimizer.solvers import stop
 from optimizer.solvers.bound import served_bound
 from optimizer.solvers.cpsat import solve
 from optimizer.solvers.greedy import solve_greedy, value_key
@@ -220,8 +221,6 @@ def test_handovers_that_surely_overlap_need_that_many_officers():
 
 def test_a_signal_ends_the_interior_point_at_once(monkeypatch):
     # Without the interrupt, a command given SIGINT waited for the piece's LP to end before it could exit.
-    from optimizer.solvers import stop
-
     scenario = Scenario.model_validate(generate(4, 200, seed=1))
     screening = screen(scenario)
     program, _meaning = bounds.time_indexed_model(scenario, screening, list(screening.options))

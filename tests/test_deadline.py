@@ -15,8 +15,10 @@ import pytest
 from conftest import ROOT, SCENARIOS
 from typer.testing import CliRunner
 
+from optimizer import runs
 from optimizer.cli import app
 from optimizer.scenario.generate import generate, write_scenario
+from optimizer.scenario.schema import Scenario
 
 
 def a_long_day(tmp_path: Path, requests: int) -> Path:
@@ -68,9 +70,6 @@ def test_the_time_limit_includes_the_explanations(tmp_path):
 def test_the_time_kept_for_writing_grows_on_a_slower_machine(monkeypatch):
     # The reserve was measured on one machine; a machine that runs Python three times slower
     # (the probe says so) keeps three times as long, and a faster one keeps the reserve as it is.
-    from optimizer import runs
-    from optimizer.scenario.schema import Scenario
-
     scenario = Scenario.model_validate(generate(4, 200, seed=1))
     reserves = {}
     for factor in (0.5, 1.0, 3.0):
