@@ -326,6 +326,11 @@ def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
     assert served.value <= bound.value <= served.bound < static
     assert served.bound_by in ("time-indexed-lp", "station-lp") and bound.by in ("time-indexed-lp", "station-lp")
     assert served.bound_by == bound.by or served.bound_by == "station-lp"
-    # Levels no LP bounds say so, rather than a bound of 0.
-    assert [(lv.name, lv.bound, lv.gap) for lv in result.levels if lv.name in ("balance", "preference")] == \
-        [("balance", None, None), ("preference", None, None)]
+    # `preference`, which nothing bounds here, says so rather than a bound of 0; `officers` and
+    # `balance` have what the least supervision needs (bound.tighten).
+    levels = {lv.name: lv for lv in result.levels}
+    assert (levels["preference"].bound, levels["preference"].gap) == (None, None)
+    for name in ("officers", "balance"):
+        assert 0 < levels[name].bound <= levels[name].value
+    assert levels["officers"].bound_by in ("least-supervision", "peak-overlap")
+    assert levels["balance"].bound_by == "least-supervision"
