@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from optimizer.check import check_plan
 from optimizer.core.i18n import language
 from optimizer.plan.levels import plan_levels
+from optimizer.plan.rows import whole_plan
 from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
@@ -334,3 +336,39 @@ def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
         assert 0 < levels[name].bound <= levels[name].value
     assert levels["officers"].bound_by in ("least-supervision", "peak-overlap")
     assert levels["balance"].bound_by == "least-supervision"
+
+
+class _LastStation(random.Random):
+    def choice(self, seq):
+        return seq[-1]
+
+
+def test_an_unserved_request_can_be_tried_in_the_block_of_another_of_its_stations():
+    # Station A's one room is taken all hour by a laptop worth more; the phone could go to B, in
+    # another block. Homed at its first station, A, it stays out; homed at B, it is served there.
+    scenario = Scenario.model_validate({
+        "name": "homes", "date": "2026-12-01",
+        "policy": {"turnover_minutes": 0, "objective": ["served"],
+                   "categories": {"phone": {"place": "room", "minutes": 20},
+                                  "laptop": {"place": "room", "minutes": 60}}},
+        "stations": [{"id": sid, "hours": ["10:00-11:00"], "rooms": [f"{sid}-room"]} for sid in ("st-a", "st-b")],
+        "officers": [{"id": f"o-{sid}", "station": sid, "shift": "10:00-11:00"} for sid in ("st-a", "st-b")],
+        "requests": [
+            {"id": "big", "category": "laptop", "stations": ["st-a"], "windows": ["10:00-11:00"],
+             "seller": "s1", "buyer": "b1", "priority": 5},
+            {"id": "phone", "category": "phone", "stations": ["st-a", "st-b"], "windows": ["10:00-11:00"],
+             "seller": "s2", "buyer": "b2"},
+        ],
+    })
+    screening = screen(scenario)
+    alone = scenario.part({"st-a", "st-b"}, [scenario.request_by_id["big"]])
+    start = solve_greedy(alone, screen(alone)).plan
+    start = whole_plan(scenario, screening, start.handovers)
+    options = SolveOptions(time_limit=5, workers=1, seed=0, deterministic=True)
+    with executor(processes=2) as pool:
+        first, _ = _solve_blocks(scenario, screening, start, [["st-a"], ["st-b"]], options, pool, 5, 2, served_only=True)
+        other, _ = _solve_blocks(scenario, screening, start, [["st-a"], ["st-b"]], options, pool, 5, 2, served_only=True,
+                                 rng=_LastStation())
+    assert {h.request_id: h.station for h in first.handovers} == {"big": "st-a"}
+    assert {h.request_id: h.station for h in other.handovers} == {"big": "st-a", "phone": "st-b"}
+    assert check_plan(scenario, other).ok
