@@ -206,10 +206,8 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     # A block whose worker was lost keeps its appointments as they are, like an idle block.
     for (_block, requests, _size), result in zip(work, results):
         if result is None:
-            lost = {r.id for r in requests}
-            kept += [h for h in current.handovers if h.request_id in lost]
-            booked_ids = {h.request_id for h in current.handovers}
-            held_unserved += [rid for rid in lost if rid not in booked_ids]
+            kept += [booked[r.id] for r in requests if r.id in booked]
+            held_unserved += [r.id for r in requests if r.id not in booked]
     done = [r for r in results if r is not None]
     plan = Plan(
         [h for r in done for h in r.plan.handovers] + kept,

@@ -115,13 +115,16 @@ def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 1
         return best
     pieces, priced = _pieces(scenario, screening, whole[1] if whole is not None else {})
     # Each piece's station LP first (under a second each): what stands for a piece whose
-    # time-indexed LP does not finish in time.
-    values = []
-    for piece in pieces:
-        by_station = _station_lp(scenario, screening, piece, time_limit - (time.monotonic() - started))
-        if by_station is None or stopped() is not None:
-            return best
-        values.append(by_station[0])
+    # time-indexed LP does not finish in time. A day of one piece is the whole day: its LP is `whole`.
+    if len(pieces) == 1 and whole is not None:
+        values = [whole[0]]
+    else:
+        values = []
+        for piece in pieces:
+            by_station = _station_lp(scenario, screening, piece, time_limit - (time.monotonic() - started))
+            if by_station is None or stopped() is not None:
+                return best
+            values.append(by_station[0])
     better(priced + sum(values), BoundBy.STATION_LP)
     for i, piece in enumerate(pieces):
         left = time_limit - (time.monotonic() - started)
