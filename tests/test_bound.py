@@ -191,6 +191,19 @@ def test_pieces_joined_by_prices_bound_a_proven_optimum(monkeypatch, seed):
         assert pieced.value < whole and pieced.by == "time-indexed-lp"
 
 
+def test_beside_the_rounds_the_pieces_run_when_one_piece_fits_the_night(monkeypatch):
+    # Each piece that finishes lowers the bound: a national day (40 pieces, 520 s of a core)
+    # gains from the pieces a 900-s night has room for, though all of them would not fit.
+    scenario = Scenario.model_validate(generate(4, 60, seed=10))
+    scenario.policy.objective = ["served"]
+    screening = screen(scenario)
+    monkeypatch.setattr(bounds, "PIECE_REQUESTS", 15)
+    monkeypatch.setattr(bounds, "TIME_INDEXED_BESIDE_SECONDS_PER_REQUEST", 1.0)
+    assert len(screening.options) > 20
+    assert bounds.Bounding(scenario, screening, 20).best(wait=20).by == "time-indexed-lp"
+    assert bounds.Bounding(scenario, screening, 10).best(wait=10).by != "time-indexed-lp"
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(2, 5), st.integers(10, 60), st.integers(0, 10_000), st.integers(5, 30))
 def test_pieces_of_any_size_bound_every_checked_plan(stations, requests, seed, size):

@@ -56,9 +56,11 @@ SPAN_STEP = 120  # minutes between the ends of the spans the station LP's rows c
 # gives up to a tenth of its time for it (`day.py`); where the LP does not finish in time it
 # gives up at its deadline and the station LP stands.
 TIME_INDEXED_SECONDS_PER_REQUEST, TIME_INDEXED_SHARE = 0.01, 0.1
-# Beside rounds of blocks it runs when it can finish in the night: up to 0.045 s a request alone
-# on a core, a paris day from 60 s on, a region (4 pieces of about 1,300 requests with the
-# priced ones, 12 s each) from about 230 s; a national day would take a core for 40 minutes.
+# Beside rounds of blocks it runs when a piece can finish in the night: up to 0.045 s a request
+# alone on a core, a paris day (one piece) from 60 s on. Each piece that finishes lowers the
+# bound, so a day of many runs as many as the night gives it: a region's 4 pieces of about 1,300
+# requests with the priced ones take 12 s each, a national day's 40 about 13 s each (520 s of a
+# core in all; the pieces done by the night's end stand).
 # (Before the pieces were priced, a region's added up above its station LP and were dropped.)
 # On generated paris days with 60 s
 # (`run.py`, seeds 1 to 3; benchmarks/NOTES.md, *Another machine*) it finished on all three on
@@ -146,7 +148,7 @@ class Bounding:
 
     def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
         requests = len(screening.options)
-        time_indexed = TIME_INDEXED_BESIDE_SECONDS_PER_REQUEST * requests <= seconds
+        time_indexed = TIME_INDEXED_BESIDE_SECONDS_PER_REQUEST * min(requests, PIECE_REQUESTS) <= seconds
         plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
         self._best = Bound(plannable, BoundBy.PLANNABLE)
         # Not a daemon: a process that ends while HiGHS solves waits for the piece to end
