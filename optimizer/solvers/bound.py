@@ -59,7 +59,7 @@ TIME_INDEXED_SECONDS_PER_REQUEST, TIME_INDEXED_SHARE = 0.01, 0.1
 # Beside rounds of blocks it runs when a piece can finish in the night: up to 0.045 s a request
 # alone on a core, a paris day (one piece) from 60 s on. Each piece that finishes lowers the
 # bound, so a day of many runs as many as the night gives it: a region's 4 pieces of about 1,300
-# requests with the priced ones take 12 s each, a national day's 40 about 13 s each (520 s of a
+# requests with the priced ones take 12 s each, a national day's 45 up to 14 s each (500 s of a
 # core in all; the pieces done by the night's end stand).
 # (Before the pieces were priced, a region's added up above its station LP and were dropped.)
 # On generated paris days with 60 s
