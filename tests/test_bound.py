@@ -192,7 +192,7 @@ def test_pieces_joined_by_prices_bound_a_proven_optimum(monkeypatch, seed):
 
 
 def test_beside_the_rounds_the_pieces_run_when_one_piece_fits_the_night(monkeypatch):
-    # Each piece that finishes lowers the bound: a national day (40 pieces, 520 s of a core)
+    # Each piece that finishes lowers the bound: a national day (45 pieces, 500 s of a core)
     # gains from the pieces a 900-s night has room for, though all of them would not fit.
     scenario = Scenario.model_validate(generate(4, 60, seed=10))
     scenario.policy.objective = ["served"]
