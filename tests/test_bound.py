@@ -204,6 +204,27 @@ def test_beside_the_rounds_the_pieces_run_when_one_piece_fits_the_night(monkeypa
     assert bounds.Bounding(scenario, screening, 10).best(wait=10).by != "time-indexed-lp"
 
 
+def test_off_the_clock_every_piece_runs_to_its_end_however_slow_the_machine(monkeypatch):
+    # A deterministic run's bound must not depend on which pieces a deadline let finish: here a
+    # clock that races 100 s at each look would leave every piece undone.
+    scenario = Scenario.model_validate(generate(4, 60, seed=10))
+    scenario.policy.objective = ["served"]
+    screening = screen(scenario)
+    monkeypatch.setattr(bounds, "PIECE_REQUESTS", 15)
+    ticks = iter(range(0, 10**9, 100))
+
+    class RacingClock:
+        @staticmethod
+        def monotonic() -> float:
+            return float(next(ticks))
+
+    monkeypatch.setattr(bounds, "time", RacingClock)
+    on_the_clock = bounds.Bounding(scenario, screening, 60).best(wait=None)
+    off_the_clock = bounds.Bounding(scenario, screening, 60, on_the_clock=False).best(wait=None)
+    assert on_the_clock.by != "time-indexed-lp"
+    assert off_the_clock.by == "time-indexed-lp" and off_the_clock.value < on_the_clock.value
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(2, 5), st.integers(10, 60), st.integers(0, 10_000), st.integers(5, 30))
 def test_pieces_of_any_size_bound_every_checked_plan(stations, requests, seed, size):

@@ -244,7 +244,7 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     finish = time.monotonic() + left
     rng = random.Random(options.seed)
     # While the rounds solve, the main process (idle otherwise) bounds the whole day.
-    bounding = Bounding(scenario, screening, left)
+    bounding = Bounding(scenario, screening, left, on_the_clock=not options.deterministic)
     results: list[SolveResult] = []
     served_first = scenario.policy.objective[0] == Level.SERVED
     around = "greedy"
@@ -305,8 +305,9 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
                     sum(lv.seconds for r in results for lv in r.levels if lv.name == name))
         for name in scenario.policy.objective
     ]
-    # A deterministic run waits for the bound, so that it too is the same run after run.
-    wait = left if options.deterministic else 0.0 if stopped() else finish - time.monotonic()
+    # A deterministic run waits for the bound to end, so that it too is the same run after run
+    # (on a day of many pieces, which pieces finish by a deadline depends on the clock).
+    wait = None if options.deterministic else 0.0 if stopped() else finish - time.monotonic()
     tighten(scenario, screening, levels, served=bounding.best(wait=wait))
     solver = f"cp-sat (blocks around {around})" if rounds == 1 else f"cp-sat (blocks, {rounds} rounds around {around})"
     return SolveResult(current, levels, time.monotonic() - started, options, solver=solver, interrupted=stopped())

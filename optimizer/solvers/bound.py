@@ -93,7 +93,8 @@ class Piece:
 
 def served_bound(scenario: Scenario, screening: Screening, time_limit: float = 120.0,
                  found: Callable[[Bound], None] | None = None, time_indexed: bool = True) -> Bound:
-    """The best bound on the sum of priorities served that fits in `time_limit` seconds.
+    """The best bound on the sum of priorities served that fits in `time_limit` seconds
+    (`math.inf`: every LP to its end, whatever the clock says).
 
     `found` hears of each better bound as soon as it is known, so that a caller that cannot
     wait (`Bounding`) keeps the best so far: on a day of several pieces, after each piece's
@@ -146,9 +147,12 @@ class Bounding:
     beyond the cores it takes.
     """
 
-    def __init__(self, scenario: Scenario, screening: Screening, seconds: float):
+    def __init__(self, scenario: Scenario, screening: Screening, seconds: float, on_the_clock: bool = True):
+        """`seconds` says which LPs to run; off the clock (a deterministic run) each runs to its end,
+        so that the bound, like the plan, is the same run after run."""
         requests = len(screening.options)
         time_indexed = TIME_INDEXED_BESIDE_SECONDS_PER_REQUEST * min(requests, PIECE_REQUESTS) <= seconds
+        seconds = seconds if on_the_clock else math.inf
         plannable = sum(scenario.request_by_id[rid].priority for rid in screening.options)
         self._best = Bound(plannable, BoundBy.PLANNABLE)
         # Not a daemon: a process that ends while HiGHS solves waits for the piece to end
@@ -163,9 +167,9 @@ class Bounding:
     def _keep(self, bound: Bound) -> None:
         self._best = bound
 
-    def best(self, wait: float = 0.0) -> Bound:
-        """The best bound after waiting at most `wait` seconds for the rest."""
-        self._thread.join(max(0.0, wait))
+    def best(self, wait: float | None = 0.0) -> Bound:
+        """The best bound after waiting at most `wait` seconds for the rest (None: until it ends)."""
+        self._thread.join(None if wait is None else max(0.0, wait))
         return self._best
 
 
@@ -271,7 +275,8 @@ def _station_lp(scenario: Scenario, screening: Screening, piece: Piece,
                 row = lp.Constraint(0, limit)
                 for x, w in inside:
                     row.SetCoefficient(x, w)
-    lp.SetTimeLimit(int(max(1.0, time_limit) * 1000))
+    if math.isfinite(time_limit):
+        lp.SetTimeLimit(int(max(1.0, time_limit) * 1000))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     return objective.Value(), {rid: choice.dual_value() for rid, choice in choices.items()}
@@ -322,7 +327,8 @@ def interior_point(highs: highs_core._Highs, time_limit: float) -> float | None:
     highs.setOptionValue("solver", "ipm")  # ten times faster than simplex here
     highs.setOptionValue("run_crossover", "off")  # the value is all we need, not a vertex
     highs.setOptionValue("threads", 1)
-    highs.setOptionValue("time_limit", max(0.1, float(time_limit)))
+    if math.isfinite(time_limit):
+        highs.setOptionValue("time_limit", max(0.1, float(time_limit)))
     highs.setCallback(_stop_at_signal, None)
     highs.startCallback(highs_core.cb.HighsCallbackType.kCallbackIpmInterrupt)
     highs.run()
