@@ -6,6 +6,7 @@ import math
 import signal
 from unittest.mock import patch
 
+import numpy as np
 import pytest
 from highspy import _core as highs_core
 from hypothesis import HealthCheck, given, settings
@@ -119,6 +120,63 @@ def test_each_column_of_the_time_indexed_model_names_a_start_its_request_allows(
         assert any(a <= start and start + scenario.minutes(request) <= b for a, b in request.windows)
     # Every start on the grid inside each window is there: 30-minute windows, 20-minute phones, 5-minute slots.
     assert len(meaning) == 6 * (1 + (30 - 20) // scenario.policy.slot_minutes)
+
+
+def _two_stations(second_window: str) -> Scenario:
+    """One seller, a phone at st-a from 10:00 and one at st-b in `second_window`, 30 minutes' travel."""
+    return Scenario.model_validate({
+        "name": "travel", "date": "2026-12-01",
+        "policy": {"turnover_minutes": 0, "party_travel_minutes": 30,
+                   "categories": {"phone": {"place": "room", "minutes": 20}}},
+        "stations": [{"id": sid, "hours": ["10:00-12:00"], "rooms": ["room-1"]} for sid in ("st-a", "st-b")],
+        "officers": [{"id": f"o-{sid}", "station": sid, "shift": "10:00-12:00"} for sid in ("st-a", "st-b")],
+        "requests": [
+            {"id": "r1", "category": "phone", "stations": ["st-a"], "windows": ["10:00-10:20"],
+             "seller": "s", "buyer": "b1"},
+            {"id": "r2", "category": "phone", "stations": ["st-b"], "windows": [second_window],
+             "seller": "s", "buyer": "b2"},
+        ],
+    })
+
+
+def _integer_optimum(program) -> float:
+    highs = program.highs(integer=True)
+    highs.run()
+    return highs.getInfo().objective_function_value
+
+
+@pytest.mark.parametrize("second_window, both", [("10:30-10:50", False), ("10:45-11:05", False),
+                                                 ("10:50-11:10", True)])
+def test_the_travel_rows_keep_a_party_travel_time_between_stations_and_no_more(second_window, both):
+    # The seller leaves st-a at 10:20: st-b from 10:50 on, not before (the checker's rule 7).
+    scenario = _two_stations(second_window)
+    screening = screen(scenario)
+    optimum = solve(scenario, SolveOptions(time_limit=10, workers=1, seed=0)).levels[0].value
+    assert optimum == (2 if both else 1)
+    program, _meaning = bounds.time_indexed_model(scenario, screening, list(screening.options), travel=True)
+    assert _integer_optimum(program) == optimum
+    program, _meaning = bounds.time_indexed_model(scenario, screening, list(screening.options))
+    assert _integer_optimum(program) == 2  # without them, the relaxation sends the seller at once
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), stations=st.integers(2, 4))
+def test_every_greedy_plan_keeps_every_row_of_the_relaxation_with_travel(seed, stations):
+    # The rows are cuts: a plan that keeps the rules is a point of the program, travel rows included.
+    scenario = Scenario.model_validate(generate(stations, 12 * stations, seed=seed))
+    screening = screen(scenario)
+    built = bounds.time_indexed_model(scenario, screening, list(screening.options), travel=True)
+    if built is None:
+        return
+    program, meaning = built
+    column = {m: j for j, m in enumerate(meaning)}
+    x = np.zeros(len(meaning))
+    for h in solve_greedy(scenario, screening=screening).plan.handovers:
+        x[column[h.request_id, h.station, h.start]] = 1
+    ends = list(program.starts[1:]) + [len(program.index)]
+    for row, (a, b) in enumerate(zip(program.starts, ends)):
+        used = float(np.dot(program.value[a:b], x[program.index[a:b]]))
+        assert program.lower[row] - 1e-9 <= used <= program.upper[row] + 1e-9
 
 
 def _spanning(scenario: Scenario, screening, size: int) -> set[str]:

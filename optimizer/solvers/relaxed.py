@@ -4,9 +4,10 @@ The rounds stall near the plan they start from (benchmarks/NOTES.md, *Where the 
 lies*): started from greedy they end about 10 % below the bound, started from a better plan
 they end higher. HiGHS' MIP heuristics find, within seconds, an integer solution of the
 time-indexed relaxation of `bound.py` (each request at one station and start; places,
-officers' attention and persons respected, officers pooled per station). Its requests held at
-those stations and starts, CP-SAT chooses the officers station by station (the day then falls
-apart into stations); what fits is a plan worth more than greedy's on generated paris days.
+officers' attention, persons and their travel between stations respected, officers pooled per
+station). Its requests held at those stations and starts, CP-SAT chooses the officers station
+by station (the day then falls apart into stations); what fits is a plan worth more than
+greedy's on generated paris days.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _first_solution(scenario: Scenario, screening: Screening, seconds: float) ->
     [] if none came in time. The process starts while the model is built (1.2 to 1.4 s at paris
     size) and is ended at once after: its core and memory back before the officers are chosen."""
     with HighsProcess(seconds) as highs:
-        built = time_indexed_model(scenario, screening, list(screening.options))
+        built = time_indexed_model(scenario, screening, list(screening.options), travel=True)
         if built is None:  # nothing could be served: no model to send
             return []
         program, meaning = built  # column -> (request, station, start)
