@@ -217,6 +217,61 @@ def test_the_relaxation_is_tried_on_long_nights_of_days_it_can_hold_and_never_in
     assert worth_trying(region_like, SolveOptions(time_limit=300))
 
 
+def test_a_day_above_the_whole_relaxation_s_size_is_tried_in_pieces_where_they_fit_the_night():
+    # 50,000 requests: one program would spend the night in HiGHS; pieces, two at a time, take
+    # about 75 s of the 180 s a 900-s night gives HiGHS, and not of the 60 s a 300-s night gives.
+    national_like = SimpleNamespace(options=dict.fromkeys(range(50_000)))
+    assert worth_trying(national_like, SolveOptions(time_limit=900), processes=2)
+    assert not worth_trying(national_like, SolveOptions(time_limit=300), processes=2)
+
+
+def test_in_pieces_the_relaxation_s_start_keeps_every_rule_and_beats_greedy(monkeypatch):
+    # The pieces' programs do not see each other: a person may be sent to two pieces at once,
+    # and `apart` keeps one of the two before the officers are chosen station by station.
+    monkeypatch.setattr(relaxed, "RELAXED_WHOLE", 50)
+    monkeypatch.setattr(relaxed, "PIECE_REQUESTS", 40)
+    scenario = Scenario.model_validate(generate(4, 160, seed=5))
+    screening = screen(scenario)
+    assert len(relaxed._pieces(scenario, screening)) > 1
+    with executor(processes=2) as pool:
+        start = relaxed_start(scenario, screening, SolveOptions(time_limit=60, workers=1, seed=0), pool,
+                              seconds=10, processes=2)
+    assert start is not None
+    report = check_plan(scenario, start)
+    assert report.ok, report.violations[:5]
+    seen = Counter([h.request_id for h in start.handovers] + [u.request_id for u in start.unserved])
+    assert seen == Counter(r.id for r in scenario.requests)
+    assert plan_levels(scenario, start)["served"] > _best_greedy(scenario, screening)
+
+
+def _one_seller(at: dict[str, tuple[str, int]], priorities: dict[str, int]) -> Scenario:
+    """One seller's requests, each at one station (`at`: station, start), open all day."""
+    return Scenario.model_validate({
+        "name": "apart", "date": "2026-12-01",
+        "policy": {"turnover_minutes": 0, "party_travel_minutes": 30,
+                   "categories": {"phone": {"place": "room", "minutes": 20}}},
+        "stations": [{"id": sid, "hours": ["08:00-20:00"], "rooms": ["room-1"]} for sid in ("st-a", "st-b")],
+        "officers": [{"id": f"o-{sid}", "station": sid, "shift": "08:00-20:00"} for sid in ("st-a", "st-b")],
+        "requests": [{"id": rid, "category": "phone", "stations": [station], "windows": ["08:00-20:00"],
+                      "seller": "s", "buyer": f"b-{rid}", "priority": priorities.get(rid, 1)}
+                     for rid, (station, _start) in at.items()],
+    })
+
+
+def test_apart_keeps_the_most_valuable_of_two_handovers_a_person_cannot_both_attend():
+    at = {"r1": ("st-a", 600), "r2": ("st-b", 640), "r3": ("st-b", 650), "r4": ("st-a", 610)}
+    scenario = _one_seller(at, {"r2": 3})
+    chosen = [(rid, station, start) for rid, (station, start) in at.items()]
+    # r2 (priority 3) first; r1 leaves st-a at 10:20, 20 minutes before r2 at st-b: dropped;
+    # r3 at st-b overlaps r2; r4 at st-a ends at 10:30, 10 minutes before r2 elsewhere.
+    assert relaxed.apart(scenario, chosen) == [("r2", "st-b", 640)]
+    # At the same station no travel is needed; between stations 30 minutes are enough.
+    at = {"r1": ("st-a", 600), "r2": ("st-a", 620), "r3": ("st-b", 670)}
+    scenario = _one_seller(at, {})
+    chosen = [(rid, station, start) for rid, (station, start) in at.items()]
+    assert sorted(relaxed.apart(scenario, chosen)) == sorted(chosen)
+
+
 def test_a_signal_during_the_relaxation_leaves_the_start_to_greedy_at_once(monkeypatch):
     monkeypatch.setattr(relaxed, "stopped", lambda: signal.SIGINT)
     scenario = Scenario.model_validate(generate(4, 160, seed=5))
@@ -263,7 +318,7 @@ def test_a_relaxation_that_fails_leaves_the_night_to_greedy_s_start(monkeypatch)
     def fails(*args, **kwargs):
         raise MemoryError("HiGHS ran out of memory")
 
-    monkeypatch.setattr("optimizer.solvers.blocks.worth_trying", lambda screening, options: True)
+    monkeypatch.setattr("optimizer.solvers.blocks.worth_trying", lambda screening, options, processes: True)
     monkeypatch.setattr("optimizer.solvers.blocks.relaxed_start", fails)
     told: list[logging.LogRecord] = []
     heard = logging.Handler(logging.WARNING)

@@ -249,14 +249,14 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     served_first = scenario.policy.objective[0] == Level.SERVED
     around = "greedy"
     searched = options.time_limit
-    if served_first and worth_trying(screening, options):
+    if served_first and worth_trying(screening, options, processes):
         # A better start than greedy's, when the relaxation finds one: the rounds end higher.
         # Greedy's value is told first: the relaxation takes a while (paris: 10 to 18 s).
         if progress is not None:
             progress(Level.SERVED, _served(scenario, current), math.nan, time.monotonic() - started)
         relaxed_started = time.monotonic()
         try:
-            relaxed = relaxed_start(scenario, screening, options, pool, RELAXED_SHARE * options.time_limit)
+            relaxed = relaxed_start(scenario, screening, options, pool, RELAXED_SHARE * options.time_limit, processes)
         except Exception as exc:  # an optional start: the night goes on from greedy's, and says why
             log.warning(_("the relaxation's start failed ({error}): the rounds start from the greedy plan").format(
                 error=str(exc)[:160]))

@@ -120,9 +120,11 @@ def solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, start
     return solve(scenario, options, busiest_cap=busiest_cap, start=start)
 
 
-def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor | None = None) -> SolveResult:
-    """Plan each component apart (in `pool` if given) and join the plans."""
-    groups = components(scenario)
+def solve_decomposed(scenario: Scenario, options: SolveOptions, pool: Executor | None = None,
+                     groups: list[list[str]] | None = None) -> SolveResult:
+    """Plan each component apart (in `pool` if given) and join the plans. `groups` of stations
+    replace the components where the caller knows that nothing joins them (`relaxed.py`)."""
+    groups = groups if groups is not None else components(scenario)
     if len(groups) <= 1 or pool is None:
         return solve(scenario, options)
     started = time.monotonic()

@@ -12,16 +12,19 @@ greedy's on generated paris days.
 
 from __future__ import annotations
 
+import os
 import time
+from collections import defaultdict
 from concurrent.futures import Executor
+from contextlib import ExitStack
 
 from ..check import check_plan
 from ..core.codes import Level
 from ..plan.rows import Plan, whole_plan
 from ..scenario.schema import Scenario
 from ..screening import Screening
-from .bound import time_indexed_model
-from .groups import solve_decomposed
+from .bound import PIECE_REQUESTS, Piece, time_indexed_model
+from .groups import solve_decomposed, station_blocks
 from .highs_process import HighsProcess
 from .result import SolveOptions
 from .stop import stopped
@@ -31,41 +34,76 @@ from .stop import stopped
 RELAXED_SHARE = 0.3
 HIGHS_PART = 2 / 3  # of that share, at most, for HiGHS; the rest for the officers
 RELAXED_MIN_LIMIT = 30.0
-RELAXED_LARGEST = 6_000  # plannable requests; a national day would spend its night in HiGHS
-# HiGHS' first solution is its feasibility jump's: about 0.0075 s a plannable request (paris 4
-# to 8 s for 939, region 35 s for 4,695). It is tried only where that fits HiGHS' share of the
-# night (a jump that does not is ended with its process at the deadline, the share lost):
-# paris from a search of 35 s (the 60-s command leaves it 46), region from 176 s.
+# Up to this many plannable requests, the relaxation is one program for the whole day; above it
+# (a national day), one program per piece of neighbouring stations (`bound.PIECE_REQUESTS`), each
+# request in the piece of its first station, since one program would spend the night in HiGHS.
+RELAXED_WHOLE = 6_000
+# HiGHS' first solution is its feasibility jump's: about 0.0075 s a plannable request over a
+# whole day (paris 4 to 8 s for 939, region 35 s for 4,695); in pieces about 0.003 s a request,
+# building the programs included (national seed 1: 24 s to build 45 pieces, 99 s of jumps, one at
+# a time). It is tried only where that fits HiGHS' share of the night (a jump that does not is
+# ended with its process at the deadline, the share lost): paris from a search of 35 s (the 60-s
+# command leaves it 46), region from 176 s, national from about 350 s with two processes.
 JUMP_SECONDS_PER_REQUEST = 0.0075
+PIECE_JUMP_SECONDS_PER_REQUEST = 0.003
 
 
-def worth_trying(screening: Screening, options: SolveOptions) -> bool:
-    """Whether a night gives the relaxation's start time enough, and the day is small enough.
+def worth_trying(screening: Screening, options: SolveOptions, processes: int = 1) -> bool:
+    """Whether a night gives the relaxation's start time enough.
 
     A deterministic run does not try: HiGHS stops on the clock, so its start would vary."""
     requests = len(screening.options)
     highs_share = RELAXED_SHARE * options.time_limit * HIGHS_PART
+    jumps = (JUMP_SECONDS_PER_REQUEST * requests if requests <= RELAXED_WHOLE
+             else PIECE_JUMP_SECONDS_PER_REQUEST * requests / _local(processes))
     return (not options.deterministic and options.time_limit >= RELAXED_MIN_LIMIT
-            and 0 < requests <= RELAXED_LARGEST and JUMP_SECONDS_PER_REQUEST * requests <= highs_share)
+            and 0 < requests and jumps <= highs_share)
 
 
 def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOptions, pool: Executor,
-                  seconds: float) -> Plan | None:
+                  seconds: float, processes: int = 1) -> Plan | None:
     """A complete, checked plan of the day from the relaxation's first integer solution, within
-    about `seconds` (at most HIGHS_PART for HiGHS, the rest for the officers); None if there is
-    none in time."""
+    about `seconds` (at most HIGHS_PART for HiGHS, `processes` pieces at a time, the rest for the
+    officers); None if there is none in time."""
     started = time.monotonic()
-    chosen = _first_solution(scenario, screening, seconds * HIGHS_PART)
+    chosen = _first_solutions(scenario, screening, seconds * HIGHS_PART, _local(processes))
     left = seconds - (time.monotonic() - started)
     if not chosen or stopped() is not None or left < 1.0:
         return None
     # Only `served` matters in a start: the last round of blocks settles the other levels.
-    fixed = held_day(scenario, chosen).with_changes(
+    fixed = held_day(scenario, apart(scenario, chosen)).with_changes(
         policy=scenario.policy.model_copy(update={"objective": [Level.SERVED]}))
-    part = solve_decomposed(fixed, SolveOptions(time_limit=left, workers=options.workers, seed=options.seed), pool)
+    # Held apart, no two stations' requests can meet at a person: each station is a day of its own.
+    part = solve_decomposed(fixed, SolveOptions(time_limit=left, workers=options.workers, seed=options.seed), pool,
+                            groups=[[station.id] for station in scenario.stations])
     plan = whole_plan(scenario, screening, part.plan.handovers)
     # The held day has the rules of the day, so its plan keeps them; the checker says so or not.
     return plan if check_plan(scenario, plan).ok else None
+
+
+def _local(processes: int) -> int:
+    """HiGHS processes run on this machine, whatever the lanes of a cluster."""
+    return max(1, min(processes, os.cpu_count() or 1))
+
+
+def apart(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """The chosen (request, station, start) whose parties are never in two at once nor short of
+    travel time between stations, most priority first: the pieces' programs do not see each other,
+    so a person with requests in two pieces may be sent to both (national seed 1: 801 of 39,000)."""
+    gap = scenario.policy.party_travel_minutes or 0
+    kept: list[tuple[str, str, int]] = []
+    seen: dict[str, list[tuple[str, int, int]]] = defaultdict(list)  # person -> (station, start, end)
+    for rid, station, start in sorted(chosen, key=lambda c: (-scenario.request_by_id[c[0]].priority, c)):
+        request = scenario.request_by_id[rid]
+        end = start + scenario.minutes(request)
+        persons = dict.fromkeys((request.seller, request.buyer))
+        if any(start < b + (0 if there == station else gap) and a < end + (0 if there == station else gap)
+               for person in persons for there, a, b in seen[person]):
+            continue
+        kept.append((rid, station, start))
+        for person in persons:
+            seen[person].append((station, start, end))
+    return kept
 
 
 def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario:
@@ -79,15 +117,42 @@ def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario
     return scenario.with_changes(requests=held)
 
 
-def _first_solution(scenario: Scenario, screening: Screening, seconds: float) -> list[tuple[str, str, int]]:
-    """(request, station, start) of each request HiGHS' first solution of the relaxation serves;
-    [] if none came in time. The process starts while the model is built (1.2 to 1.4 s at paris
-    size) and is ended at once after: its core and memory back before the officers are chosen."""
-    with HighsProcess(seconds) as highs:
-        built = time_indexed_model(scenario, screening, list(screening.options), travel=True)
-        if built is None:  # nothing could be served: no model to send
-            return []
-        program, meaning = built  # column -> (request, station, start)
-        highs.send(program)
-        columns = highs.first_solution()
-    return [] if columns is None else [meaning[j] for j in columns]
+def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
+                     processes: int) -> list[tuple[str, str, int]]:
+    """(request, station, start) of each request HiGHS' first solutions serve, the whole day's or
+    each piece's, `processes` HiGHS processes at a time; pieces HiGHS did not answer in time serve
+    nothing. Each process starts while its program is built (1.2 to 1.4 s at paris size) and is
+    ended at once after: its core and memory back before the officers are chosen."""
+    deadline = time.monotonic() + seconds
+    chosen: list[tuple[str, str, int]] = []
+    pieces = _pieces(scenario, screening)
+    for first in range(0, len(pieces), processes):
+        if stopped() is not None or time.monotonic() >= deadline:
+            break
+        with ExitStack() as running:
+            sent = []
+            for piece in pieces[first:first + processes]:
+                highs = running.enter_context(HighsProcess(deadline - time.monotonic()))
+                built = time_indexed_model(scenario, screening, piece.ids, piece, travel=True)
+                if built is None:  # nothing in this piece could be served: no model to send
+                    continue
+                program, meaning = built  # column -> (request, station, start)
+                highs.send(program)
+                sent.append((highs, meaning))
+            for highs, meaning in sent:
+                columns = highs.first_solution()
+                if columns is not None:
+                    chosen += [meaning[j] for j in columns]
+    return chosen
+
+
+def _pieces(scenario: Scenario, screening: Screening) -> list[Piece]:
+    """The whole day as one piece, or pieces of neighbouring stations above RELAXED_WHOLE."""
+    if len(screening.options) <= RELAXED_WHOLE:
+        return [Piece(list(screening.options))]
+    blocks = station_blocks(scenario, PIECE_REQUESTS)
+    piece_of = {s: i for i, block in enumerate(blocks) for s in block}
+    members: dict[int, list[str]] = defaultdict(list)
+    for rid, options in screening.options.items():
+        members[piece_of[options[0].station]].append(rid)
+    return [Piece(members[i], frozenset(blocks[i])) for i in sorted(members)]
