@@ -23,7 +23,7 @@ from ..core.codes import Level
 from ..plan.rows import Plan, whole_plan
 from ..scenario.schema import Scenario
 from ..screening import Screening
-from .bound import PIECE_REQUESTS, Piece, time_indexed_model
+from .bound import Piece, time_indexed_model
 from .groups import solve_decomposed, station_blocks
 from .highs_process import HighsProcess
 from .result import SolveOptions
@@ -35,17 +35,20 @@ RELAXED_SHARE = 0.3
 HIGHS_PART = 2 / 3  # of that share, at most, for HiGHS; the rest for the officers
 RELAXED_MIN_LIMIT = 30.0
 # Up to this many plannable requests, the relaxation is one program for the whole day; above it
-# (a national day), one program per piece of neighbouring stations (`bound.PIECE_REQUESTS`), each
-# request in the piece of its first station, since one program would spend the night in HiGHS.
+# (a national day), one program per piece of neighbouring stations of about RELAXED_PIECE_REQUESTS,
+# each request in the piece of its first station, since one program would spend the night in
+# HiGHS. Region-sized pieces lose less where they meet than the bound's (national seed 1: 11
+# pieces of 5,000 gave a held plan of 46,718, 45 of 1,200 gave 46,310; benchmarks/NOTES.md item 30).
 RELAXED_WHOLE = 6_000
+RELAXED_PIECE_REQUESTS = 5_000
 # HiGHS' first solution is its feasibility jump's: about 0.0075 s a plannable request over a
-# whole day (paris 4 to 8 s for 939, region 35 s for 4,695); in pieces about 0.003 s a request,
-# building the programs included (national seed 1: 24 s to build 45 pieces, 99 s of jumps, one at
-# a time). It is tried only where that fits HiGHS' share of the night (a jump that does not is
+# whole day (paris 4 to 8 s for 939, region 35 s for 4,695); in pieces about 0.0045 s a request,
+# building the programs included (national seed 1: 34 s to build 11 pieces, 171 s of jumps, one
+# at a time). It is tried only where that fits HiGHS' share of the night (a jump that does not is
 # ended with its process at the deadline, the share lost): paris from a search of 35 s (the 60-s
-# command leaves it 46), region from 176 s, national from about 350 s with two processes.
+# command leaves it 46), region from 176 s, national from about 560 s with two processes.
 JUMP_SECONDS_PER_REQUEST = 0.0075
-PIECE_JUMP_SECONDS_PER_REQUEST = 0.003
+PIECE_JUMP_SECONDS_PER_REQUEST = 0.0045
 
 
 def worth_trying(screening: Screening, options: SolveOptions, processes: int = 1) -> bool:
@@ -89,7 +92,8 @@ def _local(processes: int) -> int:
 def apart(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     """The chosen (request, station, start) whose parties are never in two at once nor short of
     travel time between stations, most priority first: the pieces' programs do not see each other,
-    so a person with requests in two pieces may be sent to both (national seed 1: 801 of 39,000)."""
+    so a person with requests in two pieces may be sent to both (national seed 1, pieces of 1,200:
+    801 of 39,000)."""
     gap = scenario.policy.party_travel_minutes or 0
     kept: list[tuple[str, str, int]] = []
     seen: dict[str, list[tuple[str, int, int]]] = defaultdict(list)  # person -> (station, start, end)
@@ -150,7 +154,7 @@ def _pieces(scenario: Scenario, screening: Screening) -> list[Piece]:
     """The whole day as one piece, or pieces of neighbouring stations above RELAXED_WHOLE."""
     if len(screening.options) <= RELAXED_WHOLE:
         return [Piece(list(screening.options))]
-    blocks = station_blocks(scenario, PIECE_REQUESTS)
+    blocks = station_blocks(scenario, RELAXED_PIECE_REQUESTS)
     piece_of = {s: i for i, block in enumerate(blocks) for s in block}
     members: dict[int, list[str]] = defaultdict(list)
     for rid, options in screening.options.items():
