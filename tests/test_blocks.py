@@ -180,12 +180,20 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_the_relaxation_s_start_keeps_every_rule_loses_nothing_and_beats_greedy():
+@pytest.mark.parametrize("in_pieces", [False, True])
+def test_the_relaxation_s_start_keeps_every_rule_loses_nothing_and_beats_greedy(monkeypatch, in_pieces):
     scenario = Scenario.model_validate(generate(4, 160, seed=5))
     screening = screen(scenario)
+    if in_pieces:
+        # The pieces' programs do not see each other: a person may be sent to two pieces at once,
+        # and `apart` keeps one of the two before the officers are chosen station by station.
+        monkeypatch.setattr(relaxed, "RELAXED_WHOLE", 50)
+        monkeypatch.setattr(relaxed, "RELAXED_PIECE_REQUESTS", 40)
+        assert len(relaxed._pieces(scenario, screening)) > 1
     with executor(processes=2) as pool:
-        # 5 s: HiGHS' first solution comes in about 1 s here, 3 times that on a slow day.
-        start = relaxed_start(scenario, screening, SolveOptions(time_limit=60, workers=1, seed=0), pool, seconds=5)
+        # 10 s: HiGHS' first solution comes in about 1 s here, 3 times that on a slow day.
+        start = relaxed_start(scenario, screening, SolveOptions(time_limit=60, workers=1, seed=0), pool,
+                              seconds=10, processes=2)
     assert start is not None
     report = check_plan(scenario, start)
     assert report.ok, report.violations[:5]
@@ -197,7 +205,7 @@ def test_the_relaxation_s_start_keeps_every_rule_loses_nothing_and_beats_greedy(
 
 def test_rounds_started_from_the_relaxation_keep_every_rule_and_never_serve_less_than_greedy(monkeypatch):
     monkeypatch.setattr(relaxed, "RELAXED_MIN_LIMIT", 1.0)
-    monkeypatch.setattr("optimizer.solvers.blocks.RELAXED_SHARE", 0.5)  # 5 s of 10, as in the test above
+    monkeypatch.setattr("optimizer.solvers.blocks.RELAXED_SHARE", 0.5)  # 5 s of 10
     scenario = Scenario.model_validate(generate(4, 160, seed=5))
     with executor(processes=2) as pool:
         result = solve_in_blocks(scenario, SolveOptions(time_limit=10, workers=1, seed=0), pool, block_size=60)
@@ -223,25 +231,6 @@ def test_a_day_above_the_whole_relaxation_s_size_is_tried_in_pieces_where_they_f
     national_like = SimpleNamespace(options=dict.fromkeys(range(50_000)))
     assert worth_trying(national_like, SolveOptions(time_limit=900), processes=2)
     assert not worth_trying(national_like, SolveOptions(time_limit=300), processes=2)
-
-
-def test_in_pieces_the_relaxation_s_start_keeps_every_rule_and_beats_greedy(monkeypatch):
-    # The pieces' programs do not see each other: a person may be sent to two pieces at once,
-    # and `apart` keeps one of the two before the officers are chosen station by station.
-    monkeypatch.setattr(relaxed, "RELAXED_WHOLE", 50)
-    monkeypatch.setattr(relaxed, "RELAXED_PIECE_REQUESTS", 40)
-    scenario = Scenario.model_validate(generate(4, 160, seed=5))
-    screening = screen(scenario)
-    assert len(relaxed._pieces(scenario, screening)) > 1
-    with executor(processes=2) as pool:
-        start = relaxed_start(scenario, screening, SolveOptions(time_limit=60, workers=1, seed=0), pool,
-                              seconds=10, processes=2)
-    assert start is not None
-    report = check_plan(scenario, start)
-    assert report.ok, report.violations[:5]
-    seen = Counter([h.request_id for h in start.handovers] + [u.request_id for u in start.unserved])
-    assert seen == Counter(r.id for r in scenario.requests)
-    assert plan_levels(scenario, start)["served"] > _best_greedy(scenario, screening)
 
 
 def _one_seller(at: dict[str, tuple[str, int]], priorities: dict[str, int]) -> Scenario:

@@ -443,9 +443,9 @@ def _travel_rows(scenario: Scenario, meaning: list[tuple[str, str, int]],
 
     Two such spans meet exactly when the handovers are closer than the travel time, so each row
     is a clique and every plan keeps it. The bound does without (paris seed 1: 976.68 against
-    976.85, for 9,036 rows); the relaxation's start needs them: HiGHS' solution without them set
+    976.85 with such rows); the relaxation's start needs them: HiGHS' solution without them set
     some parties in two stations too close in time, and those requests were lost with the
-    officers' choice (region seed 1: 4,438 served of the solution's 4,801; with them 4,634 of 4,791).
+    officers' choice (region seed 1: 4,438 served of the solution's 4,801; with them 4,664 of 4,799).
     """
     gap = scenario.policy.party_travel_minutes
     if not gap:

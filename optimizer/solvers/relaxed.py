@@ -7,7 +7,8 @@ time-indexed relaxation of `bound.py` (each request at one station and start; pl
 officers' attention, persons and their travel between stations respected, officers pooled per
 station). Its requests held at those stations and starts, CP-SAT chooses the officers station
 by station (the day then falls apart into stations); what fits is a plan worth more than
-greedy's on generated paris days.
+greedy's on generated paris days. A national day is one program per piece of neighbouring
+stations, and a party two pieces both sent somewhere keeps the more valuable handover.
 """
 
 from __future__ import annotations
