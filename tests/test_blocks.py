@@ -227,7 +227,7 @@ def test_the_relaxation_is_tried_on_long_nights_of_days_it_can_hold_and_never_in
 
 def test_a_day_above_the_whole_relaxation_s_size_is_tried_in_pieces_where_they_fit_the_night():
     # 50,000 requests: one program would spend the night in HiGHS; pieces, two at a time, take
-    # about 115 s of the 180 s a 900-s night gives HiGHS, and not of the 60 s a 300-s night gives.
+    # about 75 s of the 180 s a 900-s night gives HiGHS, and not of the 60 s a 300-s night gives.
     national_like = SimpleNamespace(options=dict.fromkeys(range(50_000)))
     assert worth_trying(national_like, SolveOptions(time_limit=900), processes=2)
     assert not worth_trying(national_like, SolveOptions(time_limit=300), processes=2)

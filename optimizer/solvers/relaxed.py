@@ -38,18 +38,19 @@ RELAXED_MIN_LIMIT = 30.0
 # Up to this many plannable requests, the relaxation is one program for the whole day; above it
 # (a national day), one program per piece of neighbouring stations of about RELAXED_PIECE_REQUESTS,
 # each request in the piece of its first station, since one program would spend the night in
-# HiGHS. Region-sized pieces lose less where they meet than the bound's (national seed 1: 11
-# pieces of 5,000 gave a held plan of 46,718, 45 of 1,200 gave 46,310; benchmarks/NOTES.md item 30).
+# HiGHS. Pieces of 5,000 lose less where they meet (national seed 1, alone: held plan 46,718
+# against 46,310), but in a night, beside the bound's thread, their jumps outlasted HiGHS' share
+# and the start served 41,121 (benchmarks/NOTES.md item 30).
 RELAXED_WHOLE = 6_000
-RELAXED_PIECE_REQUESTS = 5_000
+RELAXED_PIECE_REQUESTS = 1_200
 # HiGHS' first solution is its feasibility jump's: about 0.0075 s a plannable request over a
-# whole day (paris 4 to 8 s for 939, region 35 s for 4,695); in pieces about 0.0045 s a request,
-# building the programs included (national seed 1: 34 s to build 11 pieces, 171 s of jumps, one
-# at a time). It is tried only where that fits HiGHS' share of the night (a jump that does not is
+# whole day (paris 4 to 8 s for 939, region 35 s for 4,695); in pieces about 0.003 s a request,
+# building the programs included (national seed 1: 24 s to build 45 pieces, 99 s of jumps, one at
+# a time). It is tried only where that fits HiGHS' share of the night (a jump that does not is
 # ended with its process at the deadline, the share lost): paris from a search of 35 s (the 60-s
-# command leaves it 46), region from 176 s, national from about 560 s with two processes.
+# command leaves it 46), region from 176 s, national from about 350 s with two processes.
 JUMP_SECONDS_PER_REQUEST = 0.0075
-PIECE_JUMP_SECONDS_PER_REQUEST = 0.0045
+PIECE_JUMP_SECONDS_PER_REQUEST = 0.003
 
 
 def worth_trying(screening: Screening, options: SolveOptions, processes: int = 1) -> bool:
