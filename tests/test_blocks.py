@@ -24,7 +24,7 @@ from optimizer.core.i18n import language
 from optimizer.plan.levels import plan_levels
 from optimizer.plan.rows import whole_plan
 from optimizer.scenario.generate import generate
-from optimizer.scenario.schema import Scenario
+from optimizer.scenario.schema import Lock, Scenario
 from optimizer.screening import screen
 from optimizer.solvers import highs_process, relaxed, stop
 from optimizer.solvers.blocks import _lane_budgets, _solve_blocks, solve_in_blocks
@@ -233,6 +233,26 @@ def test_a_day_above_the_whole_relaxation_s_size_is_tried_in_pieces_where_they_f
     assert not worth_trying(national_like, SolveOptions(time_limit=300), processes=2)
 
 
+def test_a_confirmed_appointment_stays_in_the_start_where_highs_left_it_out(monkeypatch):
+    # A piece HiGHS did not answer in time leaves its requests out, confirmed ones too; the plan
+    # must keep those (the checker's rule 8), or the whole start would be thrown away.
+    day = generate(4, 160, seed=5)
+    scenario = Scenario.model_validate(day)
+    kept = solve_greedy(scenario, screen(scenario)).plan.handovers[0]
+    entry = next(r for r in day["requests"] if r["id"] == kept.request_id)
+    entry["locked"] = {"station": kept.station, "start": f"{kept.start // 60:02d}:{kept.start % 60:02d}"}
+    scenario = Scenario.model_validate(day)
+    screening = screen(scenario)
+    answered = relaxed._first_solutions
+    monkeypatch.setattr(relaxed, "_first_solutions", lambda *args: [
+        c for c in answered(*args) if c[0] != kept.request_id])
+    with executor(processes=2) as pool:
+        start = relaxed_start(scenario, screening, SolveOptions(time_limit=60, workers=1, seed=0), pool, seconds=10)
+    assert start is not None and check_plan(scenario, start).ok
+    [h] = [h for h in start.handovers if h.request_id == kept.request_id]
+    assert (h.station, h.start) == (kept.station, kept.start)
+
+
 def _one_seller(at: dict[str, tuple[str, int]], priorities: dict[str, int]) -> Scenario:
     """One seller's requests, each at one station (`at`: station, start), open all day."""
     return Scenario.model_validate({
@@ -254,6 +274,11 @@ def test_apart_keeps_the_most_valuable_of_two_handovers_a_person_cannot_both_att
     # r2 (priority 3) first; r1 leaves st-a at 10:20, 20 minutes before r2 at st-b: dropped;
     # r3 at st-b overlaps r2; r4 at st-a ends at 10:30, 10 minutes before r2 elsewhere.
     assert relaxed.apart(scenario, chosen) == [("r2", "st-b", 640)]
+    # A confirmed appointment comes before any priority: r1 locked, r2 (20 minutes after it,
+    # elsewhere) and r4 (in it) give way; r3 at st-b 30 minutes after it is kept.
+    locked = scenario.requests[0].model_copy(update={"locked": Lock(station="st-a", start=600)})
+    scenario = scenario.with_changes(requests=[locked, *scenario.requests[1:]])
+    assert relaxed.apart(scenario, chosen) == [("r1", "st-a", 600), ("r3", "st-b", 650)]
     # At the same station no travel is needed; between stations 30 minutes are enough.
     at = {"r1": ("st-a", 600), "r2": ("st-a", 620), "r3": ("st-b", 670)}
     scenario = _one_seller(at, {})

@@ -159,6 +159,16 @@ def test_the_travel_rows_keep_a_party_travel_time_between_stations_and_no_more(s
     assert _integer_optimum(program) == 2  # without them, the relaxation sends the seller at once
 
 
+def test_a_person_with_more_requests_than_the_cap_gets_no_travel_rows(monkeypatch):
+    # Rows by pairs grow with the square of a person's requests: past the cap they are left to
+    # `relaxed.apart`, and the program is the one without travel.
+    scenario = _two_stations("10:30-10:50")
+    screening = screen(scenario)
+    monkeypatch.setattr(bounds, "TRAVEL_PERSON_REQUESTS", 1)
+    program, _meaning = bounds.time_indexed_model(scenario, screening, list(screening.options), travel=True)
+    assert _integer_optimum(program) == 2
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), stations=st.integers(2, 4))
 def test_every_greedy_plan_keeps_every_row_of_the_relaxation_with_travel(seed, stations):

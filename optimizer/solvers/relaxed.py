@@ -4,8 +4,8 @@ The rounds stall near the plan they start from (benchmarks/NOTES.md, *Where the 
 lies*): started from greedy they end about 10 % below the bound, started from a better plan
 they end higher. HiGHS' MIP heuristics find, within seconds, an integer solution of the
 time-indexed relaxation of `bound.py` (each request at one station and start; places,
-officers' attention, persons and their travel between stations respected, officers pooled per
-station). Its requests held at those stations and starts, CP-SAT chooses the officers station
+officers' attention, persons and, on the slot grid, their travel between stations respected,
+officers pooled per station). Its requests held at those stations and starts, CP-SAT chooses the officers station
 by station (the day then falls apart into stations); what fits is a plan worth more than
 greedy's on generated paris days. A national day is one program per piece of neighbouring
 stations, and a party two pieces both sent somewhere keeps the more valuable handover.
@@ -75,6 +75,10 @@ def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOption
     left = seconds - (time.monotonic() - started)
     if not chosen or stopped() is not None or left < 1.0:
         return None
+    # A confirmed appointment is always in the start, even in a piece HiGHS did not answer.
+    found = {rid for rid, _station, _start in chosen}
+    chosen += [(rid, request.locked.station, request.locked.start) for rid in screening.options
+               if (request := scenario.request_by_id[rid]).locked is not None and rid not in found]
     # Only `served` matters in a start: the last round of blocks settles the other levels.
     fixed = held_day(scenario, apart(scenario, chosen)).with_changes(
         policy=scenario.policy.model_copy(update={"objective": [Level.SERVED]}))
@@ -93,13 +97,19 @@ def _local(processes: int) -> int:
 
 def apart(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     """The chosen (request, station, start) whose parties are never in two at once nor short of
-    travel time between stations, most priority first: the pieces' programs do not see each other,
-    so a person with requests in two pieces may be sent to both (national seed 1, pieces of 1,200:
-    801 of 39,000)."""
+    travel time between stations, confirmed appointments first (the plan must keep them), then
+    most priority: the pieces' programs do not see each other, so a person with requests in two
+    pieces may be sent to both (national seed 1, pieces of 1,200: 801 of 39,008), and the travel
+    rows are exact only for an even travel time on the slot grid."""
     gap = scenario.policy.party_travel_minutes or 0
     kept: list[tuple[str, str, int]] = []
     seen: dict[str, list[tuple[str, int, int]]] = defaultdict(list)  # person -> (station, start, end)
-    for rid, station, start in sorted(chosen, key=lambda c: (-scenario.request_by_id[c[0]].priority, c)):
+
+    def first(c: tuple[str, str, int]) -> tuple:
+        request = scenario.request_by_id[c[0]]
+        return request.locked is None, -request.priority, c
+
+    for rid, station, start in sorted(chosen, key=first):
         request = scenario.request_by_id[rid]
         end = start + scenario.minutes(request)
         persons = dict.fromkeys((request.seller, request.buyer))
