@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
+import builders
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -254,33 +255,28 @@ def test_a_confirmed_appointment_stays_in_the_start_where_highs_left_it_out(monk
 
 
 def _one_seller(at: dict[str, tuple[str, int]], priorities: dict[str, int]) -> Scenario:
-    """One seller's requests, each at one station (`at`: station, start), open all day."""
-    return Scenario.model_validate({
-        "name": "apart", "date": "2026-12-01",
-        "policy": {"turnover_minutes": 0, "party_travel_minutes": 30,
-                   "categories": {"phone": {"place": "room", "minutes": 20}}},
-        "stations": [{"id": sid, "hours": ["08:00-20:00"], "rooms": ["room-1"]} for sid in ("st-a", "st-b")],
-        "officers": [{"id": f"o-{sid}", "station": sid, "shift": "08:00-20:00"} for sid in ("st-a", "st-b")],
-        "requests": [{"id": rid, "category": "phone", "stations": [station], "windows": ["08:00-20:00"],
-                      "seller": "s", "buyer": f"b-{rid}", "priority": priorities.get(rid, 1)}
-                     for rid, (station, _start) in at.items()],
-    })
+    """One seller's 15-minute phones, each at one station (`at`: station, start), open all day."""
+    return builders.day(
+        [builders.request(rid, windows=["08:00-20:00"], stations=[station], seller="s",
+                          priority=priorities.get(rid, 1)) for rid, (station, _start) in at.items()],
+        stations=[builders.station(sid, hours=["08:00-20:00"], rooms=[f"room-{sid}"]) for sid in ("st-a", "st-b")],
+        officers=[builders.officer(f"o-{sid}", sid, "08:00-20:00") for sid in ("st-a", "st-b")])
 
 
 def test_apart_keeps_the_most_valuable_of_two_handovers_a_person_cannot_both_attend():
     at = {"r1": ("st-a", 600), "r2": ("st-b", 640), "r3": ("st-b", 650), "r4": ("st-a", 610)}
     scenario = _one_seller(at, {"r2": 3})
     chosen = [(rid, station, start) for rid, (station, start) in at.items()]
-    # r2 (priority 3) first; r1 leaves st-a at 10:20, 20 minutes before r2 at st-b: dropped;
-    # r3 at st-b overlaps r2; r4 at st-a ends at 10:30, 10 minutes before r2 elsewhere.
+    # r2 (priority 3) first; r1 leaves st-a at 10:15, 25 minutes before r2 at st-b: dropped;
+    # r3 at st-b overlaps r2; r4 at st-a ends at 10:25, 15 minutes before r2 elsewhere.
     assert relaxed.apart(scenario, chosen) == [("r2", "st-b", 640)]
-    # A confirmed appointment comes before any priority: r1 locked, r2 (20 minutes after it,
-    # elsewhere) and r4 (in it) give way; r3 at st-b 30 minutes after it is kept.
+    # A confirmed appointment comes before any priority: r1 locked, r2 (25 minutes after it,
+    # elsewhere) and r4 (in it) give way; r3 at st-b 35 minutes after it is kept.
     locked = scenario.requests[0].model_copy(update={"locked": Lock(station="st-a", start=600)})
     scenario = scenario.with_changes(requests=[locked, *scenario.requests[1:]])
     assert relaxed.apart(scenario, chosen) == [("r1", "st-a", 600), ("r3", "st-b", 650)]
     # At the same station no travel is needed; between stations 30 minutes are enough.
-    at = {"r1": ("st-a", 600), "r2": ("st-a", 620), "r3": ("st-b", 670)}
+    at = {"r1": ("st-a", 600), "r2": ("st-a", 615), "r3": ("st-b", 660)}
     scenario = _one_seller(at, {})
     chosen = [(rid, station, start) for rid, (station, start) in at.items()]
     assert sorted(relaxed.apart(scenario, chosen)) == sorted(chosen)

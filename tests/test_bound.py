@@ -6,6 +6,7 @@ import math
 import signal
 from unittest.mock import patch
 
+import builders
 import numpy as np
 import pytest
 from highspy import _core as highs_core
@@ -123,20 +124,13 @@ def test_each_column_of_the_time_indexed_model_names_a_start_its_request_allows(
 
 
 def _two_stations(second_window: str) -> Scenario:
-    """One seller, a phone at st-a from 10:00 and one at st-b in `second_window`, 30 minutes' travel."""
-    return Scenario.model_validate({
-        "name": "travel", "date": "2026-12-01",
-        "policy": {"turnover_minutes": 0, "party_travel_minutes": 30,
-                   "categories": {"phone": {"place": "room", "minutes": 20}}},
-        "stations": [{"id": sid, "hours": ["10:00-12:00"], "rooms": ["room-1"]} for sid in ("st-a", "st-b")],
-        "officers": [{"id": f"o-{sid}", "station": sid, "shift": "10:00-12:00"} for sid in ("st-a", "st-b")],
-        "requests": [
-            {"id": "r1", "category": "phone", "stations": ["st-a"], "windows": ["10:00-10:20"],
-             "seller": "s", "buyer": "b1"},
-            {"id": "r2", "category": "phone", "stations": ["st-b"], "windows": [second_window],
-             "seller": "s", "buyer": "b2"},
-        ],
-    })
+    """One seller, a 15-minute phone at st-a from 10:00 and one at st-b in `second_window`,
+    30 minutes' travel."""
+    return builders.day(
+        [builders.request("r1", windows=["10:00-10:15"], stations=["st-a"], seller="s"),
+         builders.request("r2", windows=[second_window], stations=["st-b"], seller="s")],
+        stations=[builders.station(sid, hours=["10:00-12:00"], rooms=[f"room-{sid}"]) for sid in ("st-a", "st-b")],
+        officers=[builders.officer(f"o-{sid}", sid, "10:00-12:00") for sid in ("st-a", "st-b")])
 
 
 def _integer_optimum(program) -> float:
@@ -145,10 +139,10 @@ def _integer_optimum(program) -> float:
     return highs.getInfo().objective_function_value
 
 
-@pytest.mark.parametrize("second_window, both", [("10:30-10:50", False), ("10:45-11:05", False),
-                                                 ("10:50-11:10", True)])
+@pytest.mark.parametrize("second_window, both", [("10:25-10:40", False), ("10:40-10:55", False),
+                                                 ("10:45-11:00", True)])
 def test_the_travel_rows_keep_a_party_travel_time_between_stations_and_no_more(second_window, both):
-    # The seller leaves st-a at 10:20: st-b from 10:50 on, not before (the checker's rule 7).
+    # The seller leaves st-a at 10:15: st-b from 10:45 on, not before (the checker's rule 7).
     scenario = _two_stations(second_window)
     screening = screen(scenario)
     optimum = solve(scenario, SolveOptions(time_limit=10, workers=1, seed=0)).levels[0].value
@@ -162,7 +156,7 @@ def test_the_travel_rows_keep_a_party_travel_time_between_stations_and_no_more(s
 def test_a_person_with_more_requests_than_the_cap_gets_no_travel_rows(monkeypatch):
     # Rows by pairs grow with the square of a person's requests: past the cap they are left to
     # `relaxed.apart`, and the program is the one without travel.
-    scenario = _two_stations("10:30-10:50")
+    scenario = _two_stations("10:25-10:40")
     screening = screen(scenario)
     monkeypatch.setattr(bounds, "TRAVEL_PERSON_REQUESTS", 1)
     program, _meaning = bounds.time_indexed_model(scenario, screening, list(screening.options), travel=True)

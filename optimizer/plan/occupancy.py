@@ -84,10 +84,14 @@ class Occupancy:
         self._duty[officer].add(start, end, kind)
         if kind == "room":
             self._visits[station].add(start, end, request.party_size)
-        for person in dict.fromkeys((request.seller, request.buyer)):
-            self._people[person].add(start, end, (station, request.id))
+        self.book_parties(request, station, start, end)
         self._minutes[officer] += end - start
         self._count[officer] += 1
+
+    def book_parties(self, request: Request, station: str, start: int, end: int) -> None:
+        """The parties' time alone: where no place or officer is chosen yet (`relaxed.apart`)."""
+        for person in dict.fromkeys((request.seller, request.buyer)):
+            self._people[person].add(start, end, (station, request.id))
 
     # -- the rules ------------------------------------------------------------
     def first_free_place(self, station: str, kind: str, start: int, end: int) -> str | None:

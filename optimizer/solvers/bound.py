@@ -446,10 +446,11 @@ def _travel_rows(scenario: Scenario, meaning: list[tuple[str, str, int]],
 
     Two such spans meet only when the handovers are closer than the travel time, so each row is
     a clique and every plan keeps it; every such pair is caught when the travel time is even and
-    its half a multiple of the slot (30 and 5 minutes by default), some are missed otherwise. The bound does without (paris seed 1: 976.68 against
-    976.85 with such rows); the relaxation's start needs them: HiGHS' solution without them set
-    some parties in two stations too close in time, and those requests were lost with the
-    officers' choice (region seed 1: 4,438 served of the solution's 4,801; with them 4,664 of 4,799).
+    its half a multiple of the slot (30 and 5 minutes by default), some are missed otherwise.
+    The bound does without (paris seed 1: 976.68 against 976.85 with such rows); the
+    relaxation's start needs them: HiGHS' solution without them set some parties in two
+    stations too close in time, and those requests were lost with the officers' choice (region
+    seed 1: 4,438 served of the solution's 4,801; with them 4,664 of 4,799).
     """
     gap = scenario.policy.party_travel_minutes
     if not gap:
@@ -464,16 +465,23 @@ def _travel_rows(scenario: Scenario, meaning: list[tuple[str, str, int]],
         for person in dict.fromkeys((request.seller, request.buyer)):
             if persons[person] > 1:
                 by_person[person].append(rid)
+    # The columns of each request a row may hold, by station and time on the slot grid, once.
+    held = {rid: {station: _times(found, step) for station, found in spans[rid].items()}
+            for rids in by_person.values() if len(rids) <= TRAVEL_PERSON_REQUESTS for rid in rids}
     rows: dict[tuple, list[tuple[int, int]]] = {}
     for rids in by_person.values():
         if len(rids) > TRAVEL_PERSON_REQUESTS:
             continue  # rows by pairs grow with the square: such a person's clashes are left to `relaxed.apart`
-        for first, second in combinations(sorted(set(rids)), 2):
-            for station, here in spans[first].items():
-                elsewhere = [span for other, found in spans[second].items() if other != station for span in found]
-                held = [_times(here, step), _times(elsewhere, step)]
-                for t in held[0].keys() & held[1].keys():
-                    rows["travel", first, second, station, t] = held[0][t] + held[1][t]
+        for first, second in combinations(sorted(rids), 2):
+            for station, here in held[first].items():
+                for other, there in held[second].items():
+                    if other == station:
+                        continue
+                    for t in here.keys() & there.keys():
+                        key = ("travel", first, second, station, t)
+                        if key not in rows:
+                            rows[key] = list(here[t])
+                        rows[key] += there[t]
     return rows
 
 

@@ -21,6 +21,7 @@ from contextlib import ExitStack
 
 from ..check import check_plan
 from ..core.codes import Level
+from ..plan.occupancy import Occupancy
 from ..plan.rows import Plan, whole_plan
 from ..scenario.schema import Scenario
 from ..screening import Screening
@@ -101,24 +102,18 @@ def apart(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> list[tuple[
     most priority: the pieces' programs do not see each other, so a person with requests in two
     pieces may be sent to both (national seed 1, pieces of 1,200: 801 of 39,008), and the travel
     rows are exact only for an even travel time on the slot grid."""
-    gap = scenario.policy.party_travel_minutes or 0
-    kept: list[tuple[str, str, int]] = []
-    seen: dict[str, list[tuple[str, int, int]]] = defaultdict(list)  # person -> (station, start, end)
-
     def first(c: tuple[str, str, int]) -> tuple:
         request = scenario.request_by_id[c[0]]
         return request.locked is None, -request.priority, c
 
+    book = Occupancy(scenario)
+    kept: list[tuple[str, str, int]] = []
     for rid, station, start in sorted(chosen, key=first):
         request = scenario.request_by_id[rid]
         end = start + scenario.minutes(request)
-        persons = dict.fromkeys((request.seller, request.buyer))
-        if any(start < b + (0 if there == station else gap) and a < end + (0 if there == station else gap)
-               for person in persons for there, a, b in seen[person]):
-            continue
-        kept.append((rid, station, start))
-        for person in persons:
-            seen[person].append((station, start, end))
+        if book.parties_free(request, station, start, end):
+            book.book_parties(request, station, start, end)
+            kept.append((rid, station, start))
     return kept
 
 
