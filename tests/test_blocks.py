@@ -204,6 +204,43 @@ def test_the_relaxation_s_start_keeps_every_rule_loses_nothing_and_beats_greedy(
     assert plan_levels(scenario, start)["served"] > _best_greedy(scenario, screening)
 
 
+def test_a_piece_highs_did_not_answer_keeps_the_plan_so_far_in_the_start(monkeypatch):
+    # On a slow or busy night HiGHS may answer some pieces only. The others' requests keep their
+    # appointments in the plan so far (greedy's), where the held day finds room for them.
+    monkeypatch.setattr(relaxed, "RELAXED_WHOLE", 50)
+    monkeypatch.setattr(relaxed, "RELAXED_PIECE_REQUESTS", 40)
+    scenario = Scenario.model_validate(generate(4, 160, seed=5))
+    screening = screen(scenario)
+    pieces = relaxed._pieces(scenario, screening)
+    late = {rid for piece in pieces[1:] for rid in piece.ids}
+    answer = highs_process.HighsProcess.first_solution
+    asked = []
+
+    def first_piece_only(self):
+        asked.append(self)
+        return answer(self) if len(asked) == 1 else None
+
+    monkeypatch.setattr(highs_process.HighsProcess, "first_solution", first_piece_only)
+    greedy = solve_greedy(scenario, screening).plan
+    starts = {}
+    with executor(processes=2) as pool:
+        for fallback in (None, greedy):
+            asked.clear()
+            starts[fallback is not None] = relaxed_start(
+                scenario, screening, SolveOptions(time_limit=60, workers=1, seed=0), pool, seconds=10,
+                processes=1, fallback=fallback)
+    without, with_greedy = starts[False], starts[True]
+    assert len(pieces) > 2 and len(asked) == len(pieces)
+    for start in (without, with_greedy):
+        assert start is not None and check_plan(scenario, start).ok
+        seen = Counter([h.request_id for h in start.handovers] + [u.request_id for u in start.unserved])
+        assert seen == Counter(r.id for r in scenario.requests)
+    assert not {h.request_id for h in without.handovers} & late
+    late_in_greedy = {h.request_id for h in greedy.handovers} & late
+    assert len({h.request_id for h in with_greedy.handovers} & late) >= 0.8 * len(late_in_greedy)
+    assert plan_levels(scenario, with_greedy)["served"] > plan_levels(scenario, without)["served"]
+
+
 def test_rounds_started_from_the_relaxation_keep_every_rule_and_never_serve_less_than_greedy(monkeypatch):
     monkeypatch.setattr(relaxed, "RELAXED_MIN_LIMIT", 1.0)
     monkeypatch.setattr("optimizer.solvers.blocks.RELAXED_SHARE", 0.5)  # 5 s of 10
@@ -245,8 +282,12 @@ def test_a_confirmed_appointment_stays_in_the_start_where_highs_left_it_out(monk
     scenario = Scenario.model_validate(day)
     screening = screen(scenario)
     answered = relaxed._first_solutions
-    monkeypatch.setattr(relaxed, "_first_solutions", lambda *args: [
-        c for c in answered(*args) if c[0] != kept.request_id])
+
+    def without_it(*args):
+        chosen, unanswered = answered(*args)
+        return [c for c in chosen if c[0] != kept.request_id], unanswered
+
+    monkeypatch.setattr(relaxed, "_first_solutions", without_it)
     with executor(processes=2) as pool:
         start = relaxed_start(scenario, screening, SolveOptions(time_limit=60, workers=1, seed=0), pool, seconds=10)
     assert start is not None and check_plan(scenario, start).ok

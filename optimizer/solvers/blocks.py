@@ -256,7 +256,8 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
             progress(Level.SERVED, _served(scenario, current), math.nan, time.monotonic() - started)
         relaxed_started = time.monotonic()
         try:
-            relaxed = relaxed_start(scenario, screening, options, pool, RELAXED_SHARE * options.time_limit, processes)
+            relaxed = relaxed_start(scenario, screening, options, pool, RELAXED_SHARE * options.time_limit, processes,
+                                    fallback=current)
         except Exception as exc:  # an optional start: the night goes on from greedy's, and says why
             log.warning(_("the relaxation's start failed ({error}): the rounds start from the greedy plan").format(
                 error=str(exc)[:160]))

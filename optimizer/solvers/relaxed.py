@@ -67,15 +67,20 @@ def worth_trying(screening: Screening, options: SolveOptions, processes: int = 1
 
 
 def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOptions, pool: Executor,
-                  seconds: float, processes: int = 1) -> Plan | None:
+                  seconds: float, processes: int = 1, fallback: Plan | None = None) -> Plan | None:
     """A complete, checked plan of the day from the relaxation's first integer solution, within
     about `seconds` (at most HIGHS_PART for HiGHS, `processes` pieces at a time, the rest for the
-    officers); None if there is none in time."""
+    officers); None if there is none in time. The requests of a piece HiGHS did not answer in time
+    keep their appointments in `fallback` (the plan so far), where the held day finds room."""
     started = time.monotonic()
-    chosen = _first_solutions(scenario, screening, seconds * HIGHS_PART, _local(processes))
+    chosen, unanswered = _first_solutions(scenario, screening, seconds * HIGHS_PART, _local(processes))
     left = seconds - (time.monotonic() - started)
     if not chosen or stopped() is not None or left < 1.0:
         return None
+    # A slower machine, or a busier night, leaves pieces unanswered: their requests would
+    # otherwise serve nothing, and a start below the plan so far is thrown away whole.
+    chosen += [(h.request_id, h.station, h.start) for h in (fallback.handovers if fallback else ())
+               if h.request_id in unanswered]
     # A confirmed appointment is always in the start, even in a piece HiGHS did not answer.
     found = {rid for rid, _station, _start in chosen}
     chosen += [(rid, request.locked.station, request.locked.start) for rid in screening.options
@@ -129,14 +134,15 @@ def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario
 
 
 def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
-                     processes: int) -> list[tuple[str, str, int]]:
+                     processes: int) -> tuple[list[tuple[str, str, int]], set[str]]:
     """(request, station, start) of each request HiGHS' first solutions serve, the whole day's or
-    each piece's, `processes` HiGHS processes at a time; pieces HiGHS did not answer in time serve
-    nothing. Each process starts while its program is built (1.2 to 1.4 s at paris size) and is
-    ended at once after: its core and memory back before the officers are chosen."""
+    each piece's, `processes` HiGHS processes at a time, and the requests of the pieces HiGHS did
+    not answer in time. Each process starts while its program is built (1.2 to 1.4 s at paris
+    size) and is ended at once after: its core and memory back before the officers are chosen."""
     deadline = time.monotonic() + seconds
     chosen: list[tuple[str, str, int]] = []
     pieces = _pieces(scenario, screening)
+    unanswered = {rid for piece in pieces for rid in piece.ids}
     for first in range(0, len(pieces), processes):
         if stopped() is not None or time.monotonic() >= deadline:
             break
@@ -146,15 +152,17 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
                 highs = running.enter_context(HighsProcess(deadline - time.monotonic()))
                 built = time_indexed_model(scenario, screening, piece.ids, piece, travel=True)
                 if built is None:  # nothing in this piece could be served: no model to send
+                    unanswered -= set(piece.ids)
                     continue
                 program, meaning = built  # column -> (request, station, start)
                 highs.send(program)
-                sent.append((highs, meaning))
-            for highs, meaning in sent:
+                sent.append((highs, meaning, piece))
+            for highs, meaning, piece in sent:
                 columns = highs.first_solution()
                 if columns is not None:
                     chosen += [meaning[j] for j in columns]
-    return chosen
+                    unanswered -= set(piece.ids)
+    return chosen, unanswered
 
 
 def _pieces(scenario: Scenario, screening: Screening) -> list[Piece]:
