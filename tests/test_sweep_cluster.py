@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import operator
+import time
+
 import pytest
 from typer.testing import CliRunner
 
@@ -11,7 +14,7 @@ from optimizer.scenario.references import check_references
 from optimizer.scenario.schema import Scenario
 from optimizer.solvers.cpsat import solve
 from optimizer.solvers.groups import components, ready, solve_decomposed
-from optimizer.solvers.parallel import executor, start_workers
+from optimizer.solvers.parallel import executor, gather, start_workers
 from optimizer.solvers.result import SolveOptions
 from optimizer.whatif.sweep import parse_ranges, run_sweep, with_roster
 
@@ -134,3 +137,22 @@ def test_decomposed_plan_on_a_cluster_equals_the_local_run(cluster):
     assert check_plan(scenario, remote.plan).ok
     whole = solve(scenario, FAST)
     assert {lv.name: lv.value for lv in remote.levels} == {lv.name: lv.value for lv in whole.levels}
+
+
+def test_a_part_the_cluster_cancelled_is_lost_for_the_night_not_raised(cluster):
+    # A scheduler that loses the client cancels its futures: the parts they held keep their plan
+    # so far (None here), the night goes on. Waiting used to ask Dask to raise instead.
+    with executor(cluster=cluster) as pool:
+        quick = pool.submit(operator.add, 1, 2)
+        slow = pool.submit(time.sleep, 5)
+        pool.client.cancel([slow])
+        assert gather(pool, [quick, slow]) == [3, None]
+
+
+def test_waiting_on_the_cluster_returns_as_soon_as_a_part_ends(cluster):
+    with executor(cluster=cluster) as pool:
+        quick, slow = pool.submit(operator.add, 1, 2), pool.submit(time.sleep, 3)
+        started = time.monotonic()
+        assert pool.unfinished([quick, slow], timeout=20) == [slow]
+        assert time.monotonic() - started < 2.5
+        assert pool.unfinished([slow], timeout=0.1) == [slow]
