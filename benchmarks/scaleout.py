@@ -3,22 +3,27 @@
     python benchmarks/scaleout.py                                # region seed 1, 300 s, 1 and 2 workers
     python benchmarks/scaleout.py --size national --time-limit 900 --workers 1 2
 
-For each worker count it starts a `distributed.LocalCluster` of that many single-threaded
-worker processes, plans the day through it exactly as `remise plan --cluster HOST:PORT
---no-explain` does (`runs.make_plan`), and records the wall time, what was served against
-the proven bound, and the peak memory of the main process and of each worker (`ru_maxrss`,
-read in each process at the end). The time limit holds whatever the cluster: what more
-workers buy is a better plan in the same time, not an earlier end. Rows go to
-`benchmarks/scaleout.csv`; `--report` writes them between the scale-out markers of RESULTS.md.
+For each worker count, in a process of its own (so that one run's memory is not the next's),
+it starts a `distributed.LocalCluster` of that many single-threaded worker processes, plans
+the day through it exactly as `remise plan --cluster HOST:PORT --no-explain` does
+(`runs.make_plan`), and records the wall time, what was served against the proven bound, and
+memory: the peak of the main process and of each worker (`ru_maxrss`, read in each process at
+the end), and the peak of all of them together, HiGHS' processes included (their resident
+sets summed every half second), which is what the machine must hold. The time limit holds
+whatever the cluster: what more workers buy is a better plan in the same time, not an earlier
+end. Rows go to `benchmarks/scaleout.csv`; `--report` writes them between the scale-out markers
+of RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import resource
 import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,13 +36,14 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.memory import TreeMemory  # noqa: E402
 from optimizer.scenario.generate import SIZES, generate, write_scenario  # noqa: E402
 
 RESULTS = HERE / "scaleout.csv"
 REPORT = HERE / "RESULTS.md"
 MARK, END = "<!-- scaleout -->", "<!-- /scaleout -->"
 COLUMNS = ["when", "command", "size", "seed", "workers", "time_limit", "wall_seconds", "served", "served_priority",
-           "bound", "bound_by", "gap", "check_ok", "main_peak_mb", "worker_peak_mb", "rounds"]
+           "bound", "bound_by", "gap", "check_ok", "main_peak_mb", "worker_peak_mb", "all_peak_mb", "rounds"]
 
 
 def _peak_mb() -> float:
@@ -51,6 +57,7 @@ def run(path: Path, workers: int, time_limit: float, seed: int) -> dict:
     from optimizer.scenario.loading import load_scenario
     from optimizer.solvers.result import SolveOptions
 
+    memory = TreeMemory()
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       memory_limit=0) as cluster, Client(cluster) as client:
         started = time.monotonic()
@@ -65,13 +72,17 @@ def run(path: Path, workers: int, time_limit: float, seed: int) -> dict:
         # make_plan checks the plan and raises PlanRejected if it broke a rule.
         "bound": served.bound, "bound_by": served.bound_by, "gap": None if served.gap is None else round(served.gap, 4),
         "check_ok": True, "main_peak_mb": round(_peak_mb()), "worker_peak_mb": round(max(peaks.values())),
-        "rounds": made.result.solver,
+        "all_peak_mb": round(memory.stop()), "rounds": made.result.solver,
     }
 
 
 def report(results: Path) -> None:
     with results.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    # The latest row of each day and worker count (the file is in time order): older rows, of older
+    # code, stay in the file but would blur the medians.
+    latest = {(row["size"], row["time_limit"], row["workers"], row["seed"]): row for row in rows}
+    rows = list(latest.values())
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         groups[row["size"], row["time_limit"], row["workers"]].append(row)
@@ -80,13 +91,15 @@ def report(results: Path) -> None:
         "",
         "Written by `python benchmarks/scaleout.py --report` from `benchmarks/scaleout.csv`: one day planned",
         "through a local Dask cluster of single-threaded worker processes, as `remise plan --cluster` does.",
-        "Medians over the runs of each row; memory is each process's peak resident set.",
+        "The latest run of each day and worker count (older ones stay in the CSV); medians over the",
+        "seeds of each row; memory is each process's peak resident set, and the peak of",
+        "all of them together (HiGHS' processes included), sampled every half second.",
         "",
         "Commands: " + ", ".join(f"`{c}`" for c in sorted({r['command'] for r in rows})),
         "",
-        "| size | time limit s | Dask workers | runs | wall s | served | served priority | bound | gap "
-        "| main process MB | per worker MB | checker |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| size | time limit s | Dask workers | seeds | wall s | served | served priority | bound | gap "
+        "| main process MB | per worker MB | all processes MB | checker |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (size, limit, workers), runs in sorted(groups.items(), key=lambda kv: (kv[0][0], float(kv[0][1]), int(kv[0][2]))):
         def median(column: str) -> str:
@@ -98,7 +111,8 @@ def report(results: Path) -> None:
             f"| {size} | {limit} | {workers} | {len(runs)} | {median('wall_seconds')} | {median('served')} "
             f"| {median('served_priority')} | {median('bound')} "
             f"| {'–' if not gaps else f'{statistics.median(gaps):.1%}'} | {median('main_peak_mb')} "
-            f"| {median('worker_peak_mb')} | {sum(r['check_ok'] == 'True' for r in runs)}/{len(runs)} pass |")
+            f"| {median('worker_peak_mb')} | {median('all_peak_mb')} "
+            f"| {sum(r['check_ok'] == 'True' for r in runs)}/{len(runs)} pass |")
     text = "\n".join(lines) + "\n"
     current = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
     block = f"{MARK}\n{text}{END}\n"
@@ -119,7 +133,11 @@ def main() -> None:
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2], help="Dask worker counts to compare")
     parser.add_argument("--results", default=str(RESULTS))
     parser.add_argument("--report", action="store_true", help="only write the RESULTS.md section from the CSV")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # a scenario file: one run, its row as JSON on stdout
     args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run(Path(args.one), args.workers[0], args.time_limit, args.seeds[0])))
+        return
     if args.report:
         report(Path(args.results))
         return
@@ -129,7 +147,10 @@ def main() -> None:
         stations, requests = SIZES[args.size]
         path = write_scenario(generate(stations, requests, seed=seed), folder / f"{args.size}-{seed}.yaml")[0]
         for workers in args.workers:
-            row = run(path, workers, args.time_limit, seed)
+            one = subprocess.run([sys.executable, __file__, "--one", str(path), "--workers", str(workers),
+                                  "--time-limit", str(args.time_limit), "--seeds", str(seed)],
+                                 check=True, stdout=subprocess.PIPE, text=True)
+            row = json.loads(one.stdout.strip().splitlines()[-1])
             row.update({"when": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "command": command,
                         "size": args.size, "seed": seed, "workers": workers, "time_limit": args.time_limit})
             print(row, flush=True)
