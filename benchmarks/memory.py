@@ -2,8 +2,10 @@
 
 A process's own peak (`ru_maxrss`, GNU time's "maximum resident set size") misses what its
 children hold at the same moment: the worker processes of the rounds of blocks, HiGHS' own
-processes, a Dask cluster's nannies and workers. This sums them every half second; a peak
-shorter than that can be missed, so it is a floor of the true peak, not a ceiling.
+processes, a Dask cluster's nannies and workers. This sums them every half second. It is an
+estimate, neither floor nor ceiling: a peak shorter than half a second is missed, and pages
+two processes share (their libraries) count once per process (about 33 MB more per process
+that imports the solver, measured against the proportional set size).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ the day through it exactly as `remise plan --cluster HOST:PORT --no-explain` doe
 (`runs.make_plan`), and records the wall time, what was served against the proven bound, and
 memory: the peak of the main process and of each worker (`ru_maxrss`, read in each process at
 the end), and the peak of all of them together, HiGHS' processes included (their resident
-sets summed every half second), which is what the machine must hold. The time limit holds
+sets summed every half second: an estimate of what the machine must hold, `memory.py`). The time limit holds
 whatever the cluster: what more workers buy is a better plan in the same time, not an earlier
 end. Rows go to `benchmarks/scaleout.csv`; `--report` writes them between the scale-out markers
 of RESULTS.md.

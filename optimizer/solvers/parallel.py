@@ -234,7 +234,11 @@ def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | N
         return future.cancelled() or isinstance(future.exception(), BrokenProcessPool)
 
     if not given_up and any(lost(f) for f in futures):
-        log.warning(_("a worker process stopped abruptly (a crash in the solver): the parts it held "
-                      "keep their plan so far"))
+        if isinstance(pool, _DaskExecutor):  # the scheduler cancels what it can no longer run
+            log.warning(_("the cluster gave up some parts (its scheduler or a worker was lost): they "
+                          "keep their plan so far"))
+        else:
+            log.warning(_("a worker process stopped abruptly (a crash in the solver): the parts it held "
+                          "keep their plan so far"))
     # A lost part is None, and the caller keeps its plan there; a worker's error is the caller's.
     return [None if lost(f) else f.result() for f in futures]
