@@ -67,6 +67,9 @@ class _FirstBlockCrashes:
     def stop(self, futures):
         self.pool.stop(futures)
 
+    def lost_warning(self):
+        return self.pool.lost_warning()
+
 
 def test_a_worker_process_that_dies_loses_its_blocks_not_the_day():
     """A segfault in a block's solver broke the pool and the nightly command with a traceback:

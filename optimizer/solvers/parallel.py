@@ -159,6 +159,11 @@ class _Processes(Executor):
     def unfinished(self, futures: list, timeout: float) -> list:
         return list(wait(futures, timeout=timeout)[1])
 
+    def lost_warning(self) -> str:
+        """What a part lost without being given up means here: its worker process died."""
+        return _("a worker process stopped abruptly (a crash in the solver): the parts it held "
+                 "keep their plan so far")
+
     def stop(self, futures) -> None:
         """End the worker processes: the pool breaks, and every unfinished future says so."""
         for process in list((self._pool._processes or {}).values()):
@@ -193,6 +198,12 @@ class _DaskExecutor(Executor):
             if len(running) < len(futures) or time.monotonic() >= ends:
                 return running
             time.sleep(min(DASK_POLL_SECONDS, max(0.0, ends - time.monotonic())))
+
+    def lost_warning(self) -> str:
+        """What a part lost without being given up means here: the scheduler cancelled what it
+        could no longer run."""
+        return _("the cluster gave up some parts (its scheduler or a worker was lost): they "
+                 "keep their plan so far")
 
     def stop(self, futures) -> None:
         self.client.cancel(list(futures))
@@ -234,11 +245,6 @@ def gather(pool: Executor, futures: list, poll: float = 0.2, deadline: float | N
         return future.cancelled() or isinstance(future.exception(), BrokenProcessPool)
 
     if not given_up and any(lost(f) for f in futures):
-        if isinstance(pool, _DaskExecutor):  # the scheduler cancels what it can no longer run
-            log.warning(_("the cluster gave up some parts (its scheduler or a worker was lost): they "
-                          "keep their plan so far"))
-        else:
-            log.warning(_("a worker process stopped abruptly (a crash in the solver): the parts it held "
-                          "keep their plan so far"))
+        log.warning(pool.lost_warning())
     # A lost part is None, and the caller keeps its plan there; a worker's error is the caller's.
     return [None if lost(f) else f.result() for f in futures]

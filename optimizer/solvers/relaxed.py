@@ -152,7 +152,6 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
                 highs = running.enter_context(HighsProcess(deadline - time.monotonic()))
                 built = time_indexed_model(scenario, screening, piece.ids, piece, travel=True)
                 if built is None:  # nothing in this piece could be served: no model to send
-                    unanswered -= set(piece.ids)
                     continue
                 program, meaning = built  # column -> (request, station, start)
                 highs.send(program)
