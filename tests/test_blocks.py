@@ -29,7 +29,7 @@ from optimizer.scenario.schema import Lock, Scenario
 from optimizer.screening import screen
 from optimizer.solvers import highs_process, relaxed, stop
 from optimizer.solvers.blocks import _lane_budgets, _solve_blocks, solve_in_blocks
-from optimizer.solvers.bound import served_bound, time_indexed_model
+from optimizer.solvers.bound import preference_bound, served_bound, time_indexed_model
 from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.solvers.groups import ready, solve_part, station_blocks
 from optimizer.solvers.parallel import executor, gather
@@ -445,10 +445,12 @@ def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
     assert served.value <= bound.value <= served.bound < static
     assert served.bound_by in ("time-indexed-lp", "station-lp") and bound.by in ("time-indexed-lp", "station-lp")
     assert served.bound_by == bound.by or served.bound_by == "station-lp"
-    # `preference`, which nothing bounds here, says so rather than a bound of 0; `officers` and
-    # `balance` have what the least supervision needs (bound.tighten).
+    # `officers` and `balance` have what the least supervision needs, `preference` the station
+    # LP's least sum of ranks serving as much as the plan (bound.tighten).
     levels = {lv.name: lv for lv in result.levels}
-    assert (levels["preference"].bound, levels["preference"].gap) == (None, None)
+    held = preference_bound(scenario, screening, served.value, time_limit=10)
+    assert (levels["preference"].bound, levels["preference"].bound_by) == (held.value, "station-lp")
+    assert 0 <= levels["preference"].bound <= levels["preference"].value
     for name in ("officers", "balance"):
         assert 0 < levels[name].bound <= levels[name].value
     assert levels["officers"].bound_by in ("least-supervision", "peak-overlap")

@@ -20,7 +20,7 @@ from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers import bound as bounds
 from optimizer.solvers import stop
-from optimizer.solvers.bound import served_bound
+from optimizer.solvers.bound import preference_bound, served_bound
 from optimizer.solvers.cpsat import solve
 from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.solvers.officers import (
@@ -370,3 +370,47 @@ def test_no_checked_plan_mobilises_fewer_officers_or_a_less_busy_one_than_its_bo
         assert officers is None or levels["officers"] >= officers.value
         busiest = busiest_bound(scenario, screening, levels["served"], levels["officers"])
         assert busiest is None or levels["balance"] >= busiest.value
+
+
+def _two_stations_day() -> Scenario:
+    """Two 20-minute phones, each listing st-a first, st-b second; st-a's one room holds one of
+    them in the only 20 minutes both may come."""
+    return Scenario.model_validate({
+        "name": "ranks", "date": "2026-12-01",
+        "policy": {"turnover_minutes": 0, "objective": ["served", "preference"],
+                   "categories": {"phone": {"place": "room", "minutes": 20}}},
+        "stations": [{"id": "st-a", "hours": ["10:00-12:00"], "rooms": ["room-a"]},
+                     {"id": "st-b", "hours": ["10:00-12:00"], "rooms": ["room-b"]}],
+        "officers": [{"id": f"{who}-{station}", "station": station, "shift": "10:00-12:00"}
+                     for station in ("st-a", "st-b") for who in ("o1", "o2")],
+        "requests": [
+            {"id": f"r{i}", "category": "phone", "stations": ["st-a", "st-b"], "windows": ["10:00-10:20"],
+             "seller": f"s{i}", "buyer": f"b{i}"}
+            for i in range(2)
+        ],
+    })
+
+
+def test_serving_both_sends_one_to_its_second_station_and_the_preference_bound_sees_it():
+    scenario = _two_stations_day()
+    screening = screen(scenario)
+    assert preference_bound(scenario, screening, served=2, time_limit=10) == Bound(1, "station-lp")
+    # Serving one, or whatever, leaves both free to be at their first station or not served.
+    assert preference_bound(scenario, screening, served=1, time_limit=10).value == 0
+    assert preference_bound(scenario, screening, served=None, time_limit=10).value == 0
+    result = solve(scenario, SolveOptions(time_limit=10, workers=2, seed=0, deterministic=True))
+    assert [(lv.name, lv.value, lv.status) for lv in result.levels] == [
+        ("served", 2, "optimal"), ("preference", 1, "optimal")]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 4), st.integers(1, 60), st.integers(0, 10_000))
+def test_no_checked_plan_has_a_preference_below_its_bound(stations, requests, seed):
+    scenario = Scenario.model_validate(generate(stations, requests, seed=seed))
+    screening = screen(scenario)
+    for order in (None, value_key(scenario, screening)):
+        plan = solve_greedy(scenario, screening, order=order).plan
+        assert check_plan(scenario, plan).ok
+        levels = plan_levels(scenario, plan)
+        bound = preference_bound(scenario, screening, levels["served"], time_limit=10)
+        assert bound is not None and 0 <= bound.value <= levels["preference"]

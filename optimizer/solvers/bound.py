@@ -25,6 +25,7 @@ whole day's station LP: 5,265 against 5,159; with the duals, 5,057 on region see
 avoid each other) need as many officers at their station at that moment (`officers.peak_overlap`),
 and what `served` needs of supervision at the least needs officers enough to supervise it.
 `balance`: that least supervision spread evenly over the officers mobilised.
+`preference`: the station LP's least sum of station ranks among plans serving at least as much.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult],
     """Each level's bound made as strong as what is known here, and a level whose bound meets
     its value marked as proven: `served` by the LP bounds (`served`, or computed in `seconds`
     when its level is open), `officers` by the peak overlap and the caps, `balance` by the
-    least supervision spread over the officers."""
+    least supervision spread over the officers, `preference` by the station LP (in `seconds`)."""
     by_name = {level.name: level for level in levels}
     level = by_name.get(Level.SERVED)
     if level is not None and level.status != Status.OPTIMAL:
@@ -200,6 +201,14 @@ def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult],
     level = by_name.get(Level.BALANCE)
     if level is not None and level.status != Status.OPTIMAL:
         need = busiest_bound(scenario, screening, value, officers)
+        if need is not None and (level.bound is None or need.value > level.bound):
+            level.bound, level.bound_by = need.value, need.by
+    level = by_name.get(Level.PREFERENCE)
+    if level is not None and level.status != Status.OPTIMAL and seconds > 0 and stopped() is None:
+        # Held at least at the plan's `served` when that level comes first, as CP-SAT holds it.
+        order = [lv.name for lv in levels]
+        held = value if Level.SERVED in order and order.index(Level.SERVED) < order.index(Level.PREFERENCE) else None
+        need = preference_bound(scenario, screening, held, seconds)
         if need is not None and (level.bound is None or need.value > level.bound):
             level.bound, level.bound_by = need.value, need.by
     for level in levels:
@@ -236,14 +245,58 @@ def _station_lp(scenario: Scenario, screening: Screening, piece: Piece,
                 time_limit: float) -> tuple[float, dict[str, float]] | None:
     """The station LP over a piece, and each request's price (the dual of "served at most
     once"); None if GLOP did not finish."""
+    lp, choices, columns = _station_program(scenario, screening, piece)
+    objective = lp.Objective()
+    objective.SetMaximization()
+    for rid, _station, x in columns:
+        objective.SetCoefficient(x, piece.worth(scenario, rid))
+    if not _solved(lp, time_limit):
+        return None
+    return objective.Value(), {rid: choice.dual_value() for rid, choice in choices.items()}
+
+
+def preference_bound(scenario: Scenario, screening: Screening, served: int | None,
+                     time_limit: float) -> Bound | None:
+    """The least sum of station ranks (`preference`) of a plan serving at least `served` in
+    priority (None: whatever it serves), by the station LP; None if GLOP did not finish.
+
+    The level is settled after `served`, held at least at the plan's value (as CP-SAT holds
+    it), so this is what the level can reach; the levels between, left out, only make it larger.
+    Where the plan serves less than the day could, the LP is free to serve other requests at
+    their first stations: the bound is then low, and the gap says so.
+    """
+    lp, _choices, columns = _station_program(scenario, screening, Piece(list(screening.options)))
+    # The primal simplex took 51 s on a national day (47,087 requests) where the dual takes 8 s.
+    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+    objective = lp.Objective()
+    objective.SetMinimization()
+    enough = lp.Constraint(float(served or 0), lp.infinity())
+    for rid, station, x in columns:
+        request = scenario.request_by_id[rid]
+        objective.SetCoefficient(x, request.stations.index(station))
+        enough.SetCoefficient(x, request.priority)
+    if not _solved(lp, time_limit):
+        return None
+    return Bound(max(0, math.ceil(objective.Value() - EPSILON)), BoundBy.STATION_LP)
+
+
+def _solved(lp: pywraplp.Solver, time_limit: float) -> bool:
+    if math.isfinite(time_limit):
+        lp.SetTimeLimit(int(max(1.0, time_limit) * 1000))
+    return lp.Solve() == pywraplp.Solver.OPTIMAL
+
+
+def _station_program(scenario: Scenario, screening: Screening,
+                     piece: Piece) -> tuple[pywraplp.Solver, dict, list[tuple[str, str, pywraplp.Variable]]]:
+    """The station LP's rows over a piece, without an objective: the solver, each request's row
+    "served at most once", and a column per request and station it may be served at, fractional."""
     policy = scenario.policy
     turnover, bays_each = policy.turnover_minutes, policy.bay_handovers_per_officer
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    objective = lp.Objective()
-    objective.SetMaximization()
     # (station, resource) -> [(variable, earliest start, latest end, weight)]
     members: dict[tuple[str, tuple], list] = defaultdict(list)
     choices = {}
+    columns = []
     for rid in piece.ids:
         request = scenario.request_by_id[rid]
         category = scenario.category(request)
@@ -252,7 +305,7 @@ def _station_lp(scenario: Scenario, screening: Screening, piece: Piece,
         choice = choices[rid] = lp.Constraint(1 if locked else 0, 1)
         for option in piece.options(screening, rid):
             x = lp.NumVar(1 if option.station == locked else 0, 1, "")
-            objective.SetCoefficient(x, piece.worth(scenario, rid))
+            columns.append((rid, option.station, x))
             choice.SetCoefficient(x, 1)
             starts = option.starts()
             first, last = starts[0][0], starts[-1][1]
@@ -279,11 +332,7 @@ def _station_lp(scenario: Scenario, screening: Screening, piece: Piece,
                 row = lp.Constraint(0, limit)
                 for x, w in inside:
                     row.SetCoefficient(x, w)
-    if math.isfinite(time_limit):
-        lp.SetTimeLimit(int(max(1.0, time_limit) * 1000))
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        return None
-    return objective.Value(), {rid: choice.dual_value() for rid, choice in choices.items()}
+    return lp, choices, columns
 
 
 def _capacity(scenario: Scenario, station_id: str, resource: tuple):
