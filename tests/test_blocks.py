@@ -28,7 +28,12 @@ from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Lock, Scenario
 from optimizer.screening import screen
 from optimizer.solvers import highs_process, relaxed, stop
-from optimizer.solvers.blocks import _lane_budgets, _solve_blocks, solve_in_blocks
+from optimizer.solvers.blocks import (
+    BLOCK_NICENESS,
+    _lane_budgets,
+    _solve_blocks,
+    solve_in_blocks,
+)
 from optimizer.solvers.bound import preference_bound, served_bound, time_indexed_model
 from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.solvers.groups import ready, solve_part, station_blocks
@@ -456,6 +461,23 @@ def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
     assert levels["officers"].bound_by in ("least-supervision", "peak-overlap")
     assert levels["balance"].bound_by == "least-supervision"
 
+
+
+def _niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Unix call")
+def test_blocks_leave_the_cores_to_the_main_process_that_bounds_the_day():
+    # The bound's thread in the main process then gets a core of its own (a national night's
+    # pieces all finish); the main process keeps its priority.
+    scenario = Scenario.model_validate(generate(4, 120, seed=2))
+    before = _niceness()
+    with executor(processes=1) as pool:
+        assert pool.submit(_niceness).result() == before
+        solve_in_blocks(scenario, SolveOptions(time_limit=3, workers=1, seed=0), pool, block_size=60, rounds=1)
+        assert pool.submit(_niceness).result() == max(before, BLOCK_NICENESS)
+    assert _niceness() == before
 
 class _LastStation(random.Random):
     def choice(self, seq):

@@ -44,6 +44,11 @@ BLOCK_WORKERS = 2
 # search 0.2 s. One pass: the 12 blocks of paris seed 1's first round, 1 s each, two seeds,
 # gained 174 in priority served over greedy instead of 134 (2 s each: 198 against 183).
 BLOCK_PRESOLVE_PASSES = 1
+# The blocks' worker processes run this much nicer than the main process, whose thread bounds the
+# day meanwhile (`bound.Bounding`): on a national night (seed 1, 900 s) the bound's pieces then all
+# finish, 50,746 where 51,152 stood, for a plan of 47,112 against 47,166; paris (3 seeds, 60 s)
+# 938, 968, 995 against 938, 968, 994, region seed 1 4,820 against 4,822 (benchmarks/NOTES.md).
+BLOCK_NICENESS = 10
 # Two kinds of round: blocks of stations with every request free, and wider blocks where only
 # the requests in a band of the day are free (about as many: the band is a third of the day).
 STATIONS, BANDS = "stations", "bands"
@@ -175,7 +180,8 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
                                presolve_passes=BLOCK_PRESOLVE_PASSES)
         ids = {r.id for r in requests}
         start = Plan([h for h in current.handovers if h.request_id in ids])
-        return pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline)
+        return pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline,
+                           BLOCK_NICENESS)
 
     futures = [submit(block, requests, budget) for (block, requests, _size), budget in zip(work, budgets)]
     # A deterministic round runs on CP-SAT's deterministic time, which may take longer than

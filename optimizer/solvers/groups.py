@@ -22,7 +22,7 @@ from ..plan.rows import Plan
 from ..scenario.schema import Scenario
 from .cpsat import solve
 from .greedy import solve_greedy
-from .parallel import gather
+from .parallel import gather, run_nicer
 from .result import LevelResult, SolveOptions, SolveResult, Status
 from .stop import stopped
 
@@ -105,13 +105,16 @@ def ready() -> bool:
 
 
 def solve_part(data: dict, options: SolveOptions, busiest_cap: int | None, start: Plan | None,
-                deadline: float | None = None) -> SolveResult:
+                deadline: float | None = None, niceness: int = 0) -> SolveResult:
     """Runs in a worker process: rebuilds the part from plain data and solves it.
 
     `deadline` (wall clock, `time.time()`) cuts the part's budget when it starts
     late, so a day in blocks ends on time however the blocks were scheduled; on a
-    cluster this assumes the machines' clocks agree (NTP).
+    cluster this assumes the machines' clocks agree (NTP). `niceness` lowers the worker's
+    priority for good (`parallel.run_nicer`).
     """
+    if niceness:
+        run_nicer(niceness)
     scenario = Scenario.model_validate(data)
     if deadline is not None and not options.deterministic:
         left = max(0.2, deadline - time.time())

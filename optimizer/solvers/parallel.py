@@ -113,6 +113,17 @@ def executor(cluster: str | None = None, processes: int | None = None) -> Iterat
             pool.shutdown(wait=False)
 
 
+def run_nicer(niceness: int) -> None:
+    """Lower the calling thread's priority to at least `niceness` (Unix; nothing elsewhere).
+
+    The parts of a round then leave the cores to the main process, whose thread bounds the day
+    meanwhile: on Linux the nice value is the thread's, and CP-SAT's threads, started from it,
+    inherit it. It cannot be raised back without privileges, and need not be: a nicer thread
+    still takes every core nothing else wants."""
+    if hasattr(os, "setpriority") and os.getpriority(os.PRIO_PROCESS, 0) < niceness:
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
+
+
 def start_workers(pool: Executor, ready: Callable[[], object]) -> None:
     """Start the local worker processes now, each importing the module of `ready` (the solver:
     1.3 s), while the main process screens and bounds the day; else the first blocks pay for it."""
