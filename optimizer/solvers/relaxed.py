@@ -39,11 +39,12 @@ RELAXED_MIN_LIMIT = 30.0
 # Up to this many plannable requests, the relaxation is one program for the whole day; above it
 # (a national day), one program per piece of neighbouring stations of about RELAXED_PIECE_REQUESTS,
 # each request in the piece of its first station, since one program would spend the night in
-# HiGHS. Pieces of 5,000 lose less where they meet (national seed 1, alone: held plan 46,718
-# against 46,310), but in a night, beside the bound's thread, their jumps outlasted HiGHS' share
-# and the start served 41,121 (benchmarks/NOTES.md item 30).
+# HiGHS. Larger pieces lose less where they meet: national seed 1 (900 s) started at 46,545 with
+# pieces of 2,500 (20 pieces) where pieces of 1,200 started at 46,315, and ended at 47,198 against
+# 47,062 to 47,166. Pieces of 5,000 (alone: held plan 46,718) outlasted HiGHS' share in a night,
+# beside the bound's thread, and the start served 41,121 (benchmarks/NOTES.md items 30 and 32).
 RELAXED_WHOLE = 6_000
-RELAXED_PIECE_REQUESTS = 1_200
+RELAXED_PIECE_REQUESTS = 2_500
 # HiGHS' first solution is its feasibility jump's: about 0.0075 s a plannable request over a
 # whole day (paris 4 to 8 s for 939, region 35 s for 4,695); in pieces about 0.003 s a request,
 # building the programs included (national seed 1: 24 s to build 45 pieces, 99 s of jumps, one at
