@@ -462,7 +462,6 @@ def test_a_day_in_blocks_reports_the_lp_bound_of_the_whole_day():
     assert levels["balance"].bound_by == "least-supervision"
 
 
-
 def _niceness() -> int:
     return os.getpriority(os.PRIO_PROCESS, 0)
 
@@ -478,6 +477,7 @@ def test_blocks_leave_the_cores_to_the_main_process_that_bounds_the_day():
         solve_in_blocks(scenario, SolveOptions(time_limit=3, workers=1, seed=0), pool, block_size=60, rounds=1)
         assert pool.submit(_niceness).result() == max(before, BLOCK_NICENESS)
     assert _niceness() == before
+
 
 class _LastStation(random.Random):
     def choice(self, seq):

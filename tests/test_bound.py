@@ -404,4 +404,3 @@ def test_serving_both_sends_one_to_its_second_station_and_the_preference_bound_s
     result = solve(scenario, SolveOptions(time_limit=10, workers=2, seed=0, deterministic=True))
     assert [(lv.name, lv.value, lv.status) for lv in result.levels] == [
         ("served", 2, "optimal"), ("preference", 1, "optimal")]
-

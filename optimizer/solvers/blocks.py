@@ -46,8 +46,9 @@ BLOCK_WORKERS = 2
 BLOCK_PRESOLVE_PASSES = 1
 # The blocks' worker processes run this much nicer than the main process, whose thread bounds the
 # day meanwhile (`bound.Bounding`): on a national night (seed 1, 900 s) the bound's pieces then all
-# finish, 50,746 where 51,152 stood, for a plan of 47,112 against 47,166; paris (3 seeds, 60 s)
-# 938, 968, 995 against 938, 968, 994, region seed 1 4,820 against 4,822 (benchmarks/NOTES.md).
+# finish, 50,746 where 51,152 stood, for plans of 47,062 and 47,112 against 47,156 and 47,166;
+# paris (3 seeds, 60 s) 938, 968, 995 against 938, 968, 994, region seed 1 4,820 against 4,822
+# (benchmarks/NOTES.md item 32).
 BLOCK_NICENESS = 10
 # Two kinds of round: blocks of stations with every request free, and wider blocks where only
 # the requests in a band of the day are free (about as many: the band is a third of the day).

@@ -281,6 +281,7 @@ def preference_bound(scenario: Scenario, screening: Screening, served: int | Non
 
 
 def _solved(lp: pywraplp.Solver, time_limit: float) -> bool:
+    """Whether GLOP reached the optimum within `time_limit` (`math.inf`: to its end)."""
     if math.isfinite(time_limit):
         lp.SetTimeLimit(int(max(1.0, time_limit) * 1000))
     return lp.Solve() == pywraplp.Solver.OPTIMAL
