@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import signal
+import threading
+import time
 from unittest.mock import patch
 
 import builders
@@ -14,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.check import check_plan
+from optimizer.core.codes import SENSE
 from optimizer.plan.levels import plan_levels
 from optimizer.scenario.generate import generate
 from optimizer.scenario.schema import Scenario
 from optimizer.screening import screen
 from optimizer.solvers import bound as bounds
 from optimizer.solvers import stop
-from optimizer.solvers.bound import preference_bound, served_bound
+from optimizer.solvers.bound import preference_bound, served_bound, tighten
 from optimizer.solvers.cpsat import solve
 from optimizer.solvers.greedy import solve_greedy, value_key
 from optimizer.solvers.officers import (
@@ -29,7 +32,7 @@ from optimizer.solvers.officers import (
     officers_bound,
     peak_overlap,
 )
-from optimizer.solvers.result import Bound, SolveOptions
+from optimizer.solvers.result import Bound, LevelResult, SolveOptions, Status
 
 
 def _day(phones: int, cap: int) -> Scenario:
@@ -404,3 +407,62 @@ def test_serving_both_sends_one_to_its_second_station_and_the_preference_bound_s
     result = solve(scenario, SolveOptions(time_limit=10, workers=2, seed=0, deterministic=True))
     assert [(lv.name, lv.value, lv.status) for lv in result.levels] == [
         ("served", 2, "optimal"), ("preference", 1, "optimal")]
+
+
+def _levels(scenario: Scenario, plan, order: list[str]) -> list[LevelResult]:
+    values = plan_levels(scenario, plan)
+    return [LevelResult(name, SENSE[name], values[name], None, Status.FEASIBLE, 0.0) for name in order]
+
+
+@pytest.mark.parametrize("order, expected", [(["served", "preference"], 1), (["preference", "served"], 0)])
+def test_tighten_holds_served_for_the_preference_bound_only_when_it_comes_first(order, expected):
+    # The plan serving both (one at its second station), its levels told in either order.
+    scenario = _two_stations_day()
+    plan = solve(scenario, SolveOptions(time_limit=10, workers=2, seed=0, deterministic=True)).plan
+    assert len(plan.handovers) == 2
+    scenario.policy.objective = order
+    screening = screen(scenario)
+    levels = _levels(scenario, plan, order)
+    tighten(scenario, screening, levels, preference_seconds=10)
+    preference = next(lv for lv in levels if lv.name == "preference")
+    assert (preference.bound, preference.bound_by) == (expected, "station-lp")
+    assert preference.status == ("optimal" if expected == preference.value else "feasible")
+
+
+def test_tighten_leaves_preference_unbounded_without_time_or_after_a_signal(monkeypatch):
+    scenario = _two_stations_day()
+    screening = screen(scenario)
+    plan = solve(scenario, SolveOptions(time_limit=10, workers=2, seed=0, deterministic=True)).plan
+    levels = _levels(scenario, plan, ["served", "preference"])
+    tighten(scenario, screening, levels)  # one model: CP-SAT's bound stands, no LP
+    assert levels[1].bound is None
+    monkeypatch.setattr(stop, "_signal", signal.SIGINT)
+    tighten(scenario, screening, levels, preference_seconds=10)
+    assert levels[1].bound is None
+
+
+class _SlowLp:
+    """GLOP's shape: a solve that runs until interrupted (or 5 s)."""
+
+    def __init__(self):
+        self.interrupted = threading.Event()
+
+    def SetTimeLimit(self, milliseconds):
+        self.limit = milliseconds
+
+    def Solve(self):
+        self.interrupted.wait(5)
+        return bounds.pywraplp.Solver.OPTIMAL
+
+    def InterruptSolve(self):
+        self.interrupted.set()
+        return True
+
+
+def test_a_signal_ends_the_station_lp_at_once(monkeypatch):
+    # A national day's preference LP takes up to half a minute: Ctrl-C must not wait for it.
+    lp = _SlowLp()
+    monkeypatch.setattr(stop, "_signal", signal.SIGINT)
+    started = time.monotonic()
+    assert not bounds._solved(lp, 60)
+    assert lp.interrupted.is_set() and time.monotonic() - started < 2

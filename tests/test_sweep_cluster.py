@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+import os
 import time
 
 import pytest
@@ -10,8 +11,10 @@ from typer.testing import CliRunner
 
 from optimizer.check import check_plan
 from optimizer.cli import app
+from optimizer.scenario.generate import generate
 from optimizer.scenario.references import check_references
 from optimizer.scenario.schema import Scenario
+from optimizer.solvers.blocks import solve_in_blocks
 from optimizer.solvers.cpsat import solve
 from optimizer.solvers.groups import components, ready, solve_decomposed
 from optimizer.solvers.parallel import executor, gather, start_workers
@@ -160,3 +163,14 @@ def test_waiting_on_the_cluster_returns_as_soon_as_a_part_ends(cluster):
         assert pool.unfinished([quick, slow], timeout=20) == [slow]
         assert time.monotonic() - started < 2.5
         assert pool.unfinished([slow], timeout=0.1) == [slow]
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Unix call")
+def test_blocks_on_a_cluster_leave_its_workers_priority_alone(cluster):
+    # The bound's thread they would yield to runs on the planner's machine, not the workers'.
+    scenario = Scenario.model_validate(generate(4, 120, seed=2))
+    with executor(cluster=cluster) as pool:
+        before = sorted(pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result() for _probe in range(4))
+        solve_in_blocks(scenario, SolveOptions(time_limit=3, workers=1, seed=0), pool, block_size=60, rounds=1)
+        assert sorted(pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result() for _probe in range(4)) == before
+        assert pool.local is False

@@ -174,6 +174,8 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
     idle = {r.id for requests, n in zip(members, free) if not n for r in requests}
     kept = [h for h in current.handovers if h.request_id in idle]
     deadline = time.time() + seconds
+    # Only processes of this machine share its cores with the bound's thread; a cluster's are elsewhere.
+    niceness = BLOCK_NICENESS if getattr(pool, "local", False) else 0
 
     def submit(block: list[str], requests: list, budget: float):
         part = scenario.part(set(block), requests, **fields)
@@ -182,7 +184,7 @@ def _solve_blocks(scenario: Scenario, screening: Screening, current: Plan, block
         ids = {r.id for r in requests}
         start = Plan([h for h in current.handovers if h.request_id in ids])
         return pool.submit(solve_part, part.model_dump(mode="json"), part_options, None, start, deadline,
-                           BLOCK_NICENESS)
+                           niceness)
 
     futures = [submit(block, requests, budget) for (block, requests, _size), budget in zip(work, budgets)]
     # A deterministic round runs on CP-SAT's deterministic time, which may take longer than
@@ -315,9 +317,10 @@ def solve_in_blocks(scenario: Scenario, options: SolveOptions, pool: Executor, b
     # A deterministic run waits for the bound to end, so that it too is the same run after run
     # (on a day of many pieces, which pieces finish by a deadline depends on the clock).
     wait = None if options.deterministic else 0.0 if stopped() else finish - time.monotonic()
-    # What is left of the limit for the later levels' LP (`preference`: 11 to 27 s on a national
-    # day, whose margin is 36 s).
+    # What is left of the limit for the `preference` LP (11 to 27 s on a national day, whose
+    # margin is 36 s).
     tighten(scenario, screening, levels, served=bounding.best(wait=wait),
-            seconds=math.inf if options.deterministic else started + options.time_limit - time.monotonic())
+            preference_seconds=math.inf if options.deterministic
+            else started + options.time_limit - time.monotonic())
     solver = f"cp-sat (blocks around {around})" if rounds == 1 else f"cp-sat (blocks, {rounds} rounds around {around})"
     return SolveResult(current, levels, time.monotonic() - started, options, solver=solver, interrupted=stopped())

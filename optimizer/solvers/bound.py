@@ -75,6 +75,9 @@ PIECE_REQUESTS = 1200  # requests per piece of the time-indexed LP: about 10 s o
 # the program grow with their square); generated days give each person a few.
 TRAVEL_PERSON_REQUESTS = 20
 EPSILON = 1e-6  # LP values are rounded down after this tolerance (interior point: 1e-7 relative)
+# What the `preference` LP costs at the least, building included: a national day (47,087 plannable
+# requests) took 11 to 27 s, a region 0.7 to 1.0 s, paris 0.07 s; below this it is not tried.
+PREFERENCE_SECONDS_PER_REQUEST = 0.0002
 
 
 @dataclass(frozen=True)
@@ -179,11 +182,12 @@ class Bounding:
 
 
 def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult], served: Bound | None = None,
-            seconds: float = 0.0) -> None:
+            seconds: float = 0.0, preference_seconds: float = 0.0) -> None:
     """Each level's bound made as strong as what is known here, and a level whose bound meets
     its value marked as proven: `served` by the LP bounds (`served`, or computed in `seconds`
     when its level is open), `officers` by the peak overlap and the caps, `balance` by the
-    least supervision spread over the officers, `preference` by the station LP (in `seconds`)."""
+    least supervision spread over the officers, `preference` by the station LP when the caller
+    gives it `preference_seconds` (block mode: one model has CP-SAT's bound)."""
     by_name = {level.name: level for level in levels}
     level = by_name.get(Level.SERVED)
     if level is not None and level.status != Status.OPTIMAL:
@@ -204,11 +208,11 @@ def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult],
         if need is not None and (level.bound is None or need.value > level.bound):
             level.bound, level.bound_by = need.value, need.by
     level = by_name.get(Level.PREFERENCE)
-    if level is not None and level.status != Status.OPTIMAL and seconds > 0 and stopped() is None:
-        # Held at least at the plan's `served` when that level comes first, as CP-SAT holds it.
+    if level is not None and level.status != Status.OPTIMAL and preference_seconds > 0 and stopped() is None:
+        # Held at least at the plan's `served` when that level comes first.
         order = [lv.name for lv in levels]
         held = value if Level.SERVED in order and order.index(Level.SERVED) < order.index(Level.PREFERENCE) else None
-        need = preference_bound(scenario, screening, held, seconds)
+        need = preference_bound(scenario, screening, held, preference_seconds)
         if need is not None and (level.bound is None or need.value > level.bound):
             level.bound, level.bound_by = need.value, need.by
     for level in levels:
@@ -258,13 +262,17 @@ def _station_lp(scenario: Scenario, screening: Screening, piece: Piece,
 def preference_bound(scenario: Scenario, screening: Screening, served: int | None,
                      time_limit: float) -> Bound | None:
     """The least sum of station ranks (`preference`) of a plan serving at least `served` in
-    priority (None: whatever it serves), by the station LP; None if GLOP did not finish.
+    priority (None: whatever it serves), by the station LP, building included in `time_limit`
+    (`math.inf`: to its end); None if it does not fit, GLOP did not finish or a signal came.
 
-    The level is settled after `served`, held at least at the plan's value (as CP-SAT holds
-    it), so this is what the level can reach; the levels between, left out, only make it larger.
-    Where the plan serves less than the day could, the LP is free to serve other requests at
-    their first stations: the bound is then low, and the gap says so.
+    Among plans serving at least as much as this one (the levels between, left out, only make
+    it larger) none has a smaller sum of ranks. Where the plan serves less than the day could,
+    the LP is free to serve other requests at their first stations: the bound is then low,
+    and the gap says so.
     """
+    ends = time.monotonic() + time_limit
+    if PREFERENCE_SECONDS_PER_REQUEST * len(screening.options) > time_limit:
+        return None  # not worth building: it would not finish
     lp, _choices, columns = _station_program(scenario, screening, Piece(list(screening.options)))
     # The primal simplex took 51 s on a national day (47,087 requests) where the dual takes 8 s.
     lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
@@ -275,16 +283,28 @@ def preference_bound(scenario: Scenario, screening: Screening, served: int | Non
         request = scenario.request_by_id[rid]
         objective.SetCoefficient(x, request.stations.index(station))
         enough.SetCoefficient(x, request.priority)
-    if not _solved(lp, time_limit):
+    left = ends - time.monotonic()
+    if left < 0.1 or not _solved(lp, left, least=0.1):
         return None
     return Bound(max(0, math.ceil(objective.Value() - EPSILON)), BoundBy.STATION_LP)
 
 
-def _solved(lp: pywraplp.Solver, time_limit: float) -> bool:
-    """Whether GLOP reached the optimum within `time_limit` (`math.inf`: to its end)."""
+def _solved(lp: pywraplp.Solver, time_limit: float, least: float = 1.0) -> bool:
+    """Whether GLOP reached the optimum within `time_limit` (`math.inf`: to its end, at least
+    `least`). It solves in a thread (GLOP releases the GIL) so that a signal ends it at once:
+    a national day's LP takes up to half a minute."""
     if math.isfinite(time_limit):
-        lp.SetTimeLimit(int(max(1.0, time_limit) * 1000))
-    return lp.Solve() == pywraplp.Solver.OPTIMAL
+        lp.SetTimeLimit(int(max(least, time_limit) * 1000))
+    status: list[int] = []
+    solving = threading.Thread(target=lambda: status.append(lp.Solve()), name="glop")
+    solving.start()
+    while solving.is_alive():
+        solving.join(0.1)
+        if stopped() is not None and solving.is_alive():
+            lp.InterruptSolve()
+            solving.join()
+            return False
+    return status == [pywraplp.Solver.OPTIMAL]
 
 
 def _station_program(scenario: Scenario, screening: Screening,

@@ -152,6 +152,11 @@ class _Processes(Executor):
         return self._count
 
     @property
+    def local(self) -> bool:
+        """The parts run on this machine, beside the main process."""
+        return True
+
+    @property
     def processes(self) -> int:
         """How many worker processes are running now."""
         return len(self._pool._processes or {})  # no public way before Python 3.14
@@ -191,6 +196,11 @@ class _DaskExecutor(Executor):
     def lanes(self) -> int:
         """How many parts run at once: the cluster's worker threads (as many as it has now)."""
         return max(1, sum(self.client.nthreads().values()))
+
+    @property
+    def local(self) -> bool:
+        """The cluster's workers may run anywhere: not beside the main process."""
+        return False
 
     def submit(self, fn, /, *args, **kwargs):
         return self.client.submit(fn, *args, pure=False, **kwargs)
