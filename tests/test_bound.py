@@ -466,3 +466,19 @@ def test_a_signal_ends_the_station_lp_at_once(monkeypatch):
     started = time.monotonic()
     assert not bounds._solved(lp, 60)
     assert lp.interrupted.is_set() and time.monotonic() - started < 2
+
+
+def test_tighten_keeps_the_stronger_of_the_bound_known_and_the_one_it_finds():
+    # A maximised level keeps the lower bound, a minimised one the higher.
+    scenario = _two_stations_day()
+    screening = screen(scenario)
+    plan = solve(scenario, SolveOptions(time_limit=10, workers=2, seed=0, deterministic=True)).plan
+    served, preference = _levels(scenario, plan, ["preference", "served"])[::-1]
+    served.bound, preference.bound = 2, 1  # as a search might have proven them
+    tighten(scenario, screening, [preference, served], served=Bound(5, "station-lp"), preference_seconds=10)
+    assert (served.bound, preference.bound) == (2, 1)  # the LPs found 5 and 0 here
+    assert (served.status, preference.status) == ("optimal", "optimal")  # each bound meets its value
+    served.bound, preference.bound = 9, None
+    served.status = preference.status = Status.FEASIBLE
+    tighten(scenario, screening, [preference, served], served=Bound(5, "station-lp"), preference_seconds=10)
+    assert (served.bound, served.bound_by, preference.bound) == (5, "station-lp", 0)

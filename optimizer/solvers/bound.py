@@ -42,7 +42,7 @@ import numpy as np
 from highspy import _core as highs_core
 from ortools.linear_solver import pywraplp
 
-from ..core.codes import BoundBy, Level
+from ..core.codes import BoundBy, Level, Sense
 from ..core.times import intersect, merge_ranges, overlap
 from ..scenario.schema import Scenario
 from ..screening import Screening
@@ -193,31 +193,33 @@ def tighten(scenario: Scenario, screening: Screening, levels: list[LevelResult],
     if level is not None and level.status != Status.OPTIMAL:
         if served is None and seconds > 0:
             served = served_bound(scenario, screening, seconds)
-        if served is not None and (level.bound is None or served.value < level.bound):
-            level.bound, level.bound_by = served.value, served.by
+        _keep_stronger(level, served)
     value = level.value if level is not None else None
     level = by_name.get(Level.OFFICERS)
     if level is not None and level.status != Status.OPTIMAL:
-        need = officers_bound(scenario, screening, value)
-        if need is not None and (level.bound is None or need.value > level.bound):
-            level.bound, level.bound_by = need.value, need.by
+        _keep_stronger(level, officers_bound(scenario, screening, value))
     officers = level.value if level is not None else None
     level = by_name.get(Level.BALANCE)
     if level is not None and level.status != Status.OPTIMAL:
-        need = busiest_bound(scenario, screening, value, officers)
-        if need is not None and (level.bound is None or need.value > level.bound):
-            level.bound, level.bound_by = need.value, need.by
+        _keep_stronger(level, busiest_bound(scenario, screening, value, officers))
     level = by_name.get(Level.PREFERENCE)
     if level is not None and level.status != Status.OPTIMAL and preference_seconds > 0 and stopped() is None:
         # Held at least at the plan's `served` when that level comes first.
         order = [lv.name for lv in levels]
         held = value if Level.SERVED in order and order.index(Level.SERVED) < order.index(Level.PREFERENCE) else None
-        need = preference_bound(scenario, screening, held, preference_seconds)
-        if need is not None and (level.bound is None or need.value > level.bound):
-            level.bound, level.bound_by = need.value, need.by
+        _keep_stronger(level, preference_bound(scenario, screening, held, preference_seconds))
     for level in levels:
         if level.status in (Status.FEASIBLE, Status.UNKNOWN) and level.bound == level.value:
             level.status = Status.OPTIMAL
+
+
+def _keep_stronger(level: LevelResult, found: Bound | None) -> None:
+    """`found` becomes the level's bound where it says more: lower for a maximised level, higher
+    for a minimised one."""
+    if found is None:
+        return
+    if level.bound is None or (found.value < level.bound if level.sense == Sense.MAX else found.value > level.bound):
+        level.bound, level.bound_by = found.value, found.by
 
 
 def _pieces(scenario: Scenario, screening: Screening, prices: dict[str, float]) -> tuple[list[Piece], float]:

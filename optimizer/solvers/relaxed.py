@@ -40,8 +40,8 @@ RELAXED_MIN_LIMIT = 30.0
 # (a national day), one program per piece of neighbouring stations of about RELAXED_PIECE_REQUESTS,
 # each request in the piece of its first station, since one program would spend the night in
 # HiGHS. Larger pieces lose less where they meet: national seed 1 (900 s) started at 46,545 with
-# pieces of 2,500 (20 pieces) where pieces of 1,200 started at 46,315, and ended at 47,198 against
-# 47,062 to 47,166. Pieces of 5,000 (alone: held plan 46,718) outlasted HiGHS' share in a night,
+# pieces of 2,500 (20 pieces) where pieces of 1,200 started at 46,315, and ended at 47,198 to 47,272
+# (three nights) against 47,062 to 47,166 (four). Pieces of 5,000 (alone: held plan 46,718) outlasted HiGHS' share in a night,
 # beside the bound's thread, and the start served 41,121 (benchmarks/NOTES.md items 30 and 32).
 RELAXED_WHOLE = 6_000
 RELAXED_PIECE_REQUESTS = 2_500
