@@ -53,6 +53,25 @@ def test_blocks_keep_every_rule_lose_nothing_and_never_serve_less_than_greedy(ro
     _assert_whole_checked_and_above_greedy(scenario, result)
 
 
+def test_a_block_grows_along_the_station_that_shares_most_requests_with_it():
+    """A request moves between two stations only inside one block: `st-a` shares six requests
+    with `st-c` and one with `st-b`, so its block takes `st-c` first, whatever the ids' order
+    (grown breadth-first by id, it took `st-b`: the strongest links of a paris day were then
+    almost never in one block)."""
+    links = [("st-a", "st-c")] * 6 + [("st-a", "st-b"), ("st-b", "st-d"), ("st-c", "st-d")]
+    requests = [builders.request(f"r{i}", stations=pair) for i, pair in enumerate(links)]
+    requests += [builders.request(f"a{i}", stations=("st-a",)) for i in range(4)]
+    stations = [builders.station(s, rooms=(f"{s}-room",)) for s in ("st-a", "st-b", "st-c", "st-d")]
+    officers = [builders.officer(f"o-{s}", station=s) for s in ("st-a", "st-b", "st-c", "st-d")]
+    scenario = builders.day(requests, stations, officers)
+    # st-a is first in 11 requests: a block of 12 holds it and one more station.
+    assert station_blocks(scenario, 12)[0] == ["st-a", "st-c"]
+    for seed in range(6):
+        block = next(b for b in station_blocks(scenario, 12, random.Random(seed)) if "st-a" in b)
+        if block[0] == "st-a":  # grown from st-a (from st-b, it takes st-a, its only neighbour)
+            assert block == ["st-a", "st-c"]
+
+
 class _FirstBlockCrashes:
     """A pool whose first block's worker process dies at once, as a crash in the solver would."""
 

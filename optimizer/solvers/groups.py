@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from concurrent.futures import Executor
 from dataclasses import replace
 
@@ -57,34 +58,42 @@ def components(scenario: Scenario) -> list[list[str]]:
 
 
 def station_blocks(scenario: Scenario, size: int, rng: random.Random | None = None) -> list[list[str]]:
-    """Stations grouped into blocks of about `size` requests, grown along request links.
+    """Stations grouped into blocks of about `size` requests, each grown from a seed station
+    along its strongest links: the next station is the one that shares most requests with the
+    block so far.
 
-    With `rng`, blocks grow from stations in a shuffled order, so that each round
-    of a search cuts the day in other places.
+    A request moves between two stations only where one block holds both. Grown breadth-first
+    by station id instead, blocks of 60 requests on paris seed 1 held 8 % of the requests two
+    stations share, and 10 of its 20 strongest links were in no block of 30 rounds; grown along
+    the strongest, 17 % and 6 (benchmarks/NOTES.md item 33). With `rng`, blocks grow from
+    stations in a shuffled order, equal links taken in a drawn order, so that each round of a
+    search cuts the day in other places.
     """
-    neighbours: dict[str, set[str]] = {s.id: set() for s in scenario.stations}
+    links: dict[str, Counter[str]] = {s.id: Counter() for s in scenario.stations}
     load: dict[str, int] = {s.id: 0 for s in scenario.stations}
     for request in scenario.requests:
         if request.stations:
             load[request.stations[0]] += 1
         for a in request.stations:
-            neighbours[a].update(request.stations)
+            links[a].update(b for b in request.stations if b != a)
     seeds = [s.id for s in scenario.stations]
     if rng is not None:
         rng.shuffle(seeds)
+    draw = {s: rng.random() if rng is not None else 0.0 for s in seeds}
     blocks, seen = [], set()
     for seed in seeds:
         if seed in seen:
             continue
-        block, count, queue = [], 0, [seed]
-        while queue and count < size:
-            current = queue.pop(0)
-            if current in seen:
-                continue
-            seen.add(current)
-            block.append(current)
-            count += load[current]
-            queue.extend(sorted(neighbours[current] - seen))
+        block, count, shared = [seed], load[seed], Counter(links[seed])
+        seen.add(seed)
+        while count < size:
+            best = max((s for s in shared if s not in seen), key=lambda s: (shared[s], draw[s], s), default=None)
+            if best is None:
+                break
+            seen.add(best)
+            block.append(best)
+            count += load[best]
+            shared.update(links[best])
         blocks.append(block)
     return blocks
 
