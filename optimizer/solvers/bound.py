@@ -414,12 +414,14 @@ def interior_point(highs: highs_core._Highs, time_limit: float) -> float | None:
 
 
 def time_indexed_model(scenario: Scenario, screening: Screening, ids: list[str],
-                       piece: Piece | None = None,
-                       travel: bool = False) -> tuple[LinearProgram, list[tuple[str, str, int]]] | None:
+                       piece: Piece | None = None, travel: bool = False,
+                       allowed: Callable[[str, str, int], bool] | None = None,
+                       ) -> tuple[LinearProgram, list[tuple[str, str, int]]] | None:
     """The time-indexed relaxation over the requests `ids` as a linear program, with what each
     column is (request, station, start); None when nothing can be served. Within a `piece`,
     its requests' options and worth are the piece's. With `travel`, the parties' travel time
-    between stations too (`_travel_rows`).
+    between stations too (`_travel_rows`); with `allowed`, only the (request, station, start)
+    it allows (`relaxed.py`: what the pieces solved before left the parties free for).
 
     Its columns are continuous in [0, 1]; `relaxed.py` makes them integer for a start of the
     rounds, and `benchmarks/gap.py` to see how far the relaxation's own optimum lies below its LP.
@@ -450,6 +452,8 @@ def time_indexed_model(scenario: Scenario, screening: Screening, ids: list[str],
             for first, last in option.starts():
                 for start in range(first, last + 1, step):
                     if lock is not None and (option.station != lock.station or start != lock.start):
+                        continue
+                    if allowed is not None and not allowed(rid, option.station, start):
                         continue
                     column = len(cost)
                     cost.append(worth)

@@ -82,12 +82,13 @@ def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOption
         return None
     # A slower machine, or a busier night, leaves pieces unanswered: their requests would
     # otherwise serve nothing, and a start below the plan so far is thrown away whole.
-    chosen += [(h.request_id, h.station, h.start) for h in (fallback.handovers if fallback else ())
-               if h.request_id in unanswered]
     # A confirmed appointment is always in the start, even in a piece HiGHS did not answer.
     found = {rid for rid, _station, _start in chosen}
     chosen += [(rid, request.locked.station, request.locked.start) for rid in screening.options
                if (request := scenario.request_by_id[rid]).locked is not None and rid not in found]
+    found = {rid for rid, _station, _start in chosen}
+    chosen += [(h.request_id, h.station, h.start) for h in (fallback.handovers if fallback else ())
+               if h.request_id in unanswered and h.request_id not in found]
     # Only `served` matters in a start: the last round of blocks settles the other levels.
     fixed = held_day(scenario, apart(scenario, chosen)).with_changes(
         policy=scenario.policy.model_copy(update={"objective": [Level.SERVED]}))
@@ -110,6 +111,11 @@ def apart(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> list[tuple[
     most priority: the pieces' programs do not see each other, so a person with requests in two
     pieces may be sent to both (national seed 1, pieces of 1,200: 801 of 39,008), and the travel
     rows are exact only for an even travel time on the slot grid."""
+    return _apart_booked(scenario, chosen)[0]
+
+
+def _apart_booked(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> tuple[list[tuple[str, str, int]], Occupancy]:
+    """`apart`'s choice, and the parties' time it books."""
     def first(c: tuple[str, str, int]) -> tuple:
         request = scenario.request_by_id[c[0]]
         return request.locked is None, -request.priority, c
@@ -122,7 +128,7 @@ def apart(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> list[tuple[
         if book.parties_free(request, station, start, end):
             book.book_parties(request, station, start, end)
             kept.append((rid, station, start))
-    return kept
+    return kept, book
 
 
 def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario:
@@ -143,9 +149,19 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
     not answer in time. Each process starts while its program is built (1.2 to 1.4 s at paris
     size) and is ended at once after: its core and memory back before the officers are chosen."""
     deadline = time.monotonic() + seconds
-    chosen: list[tuple[str, str, int]] = []
     pieces = _pieces(scenario, screening)
     unanswered = {rid for piece in pieces for rid in piece.ids}
+    # The parties' time the pieces answered so far take, confirmed appointments first: a later
+    # piece leaves it free, as its program cannot see theirs (`apart` keeps one of two clashes).
+    chosen, book = _apart_booked(scenario, [(rid, r.locked.station, r.locked.start) for rid in screening.options
+                                            if (r := scenario.request_by_id[rid]).locked is not None])
+    taken = {person for rid, _station, _start in chosen for person in _parties(scenario, rid)}
+
+    def allowed(rid: str, station: str, start: int) -> bool:
+        request = scenario.request_by_id[rid]
+        return (request.locked is not None or taken.isdisjoint(_parties(scenario, rid))
+                or book.parties_free(request, station, start, start + scenario.minutes(request)))
+
     for first in range(0, len(pieces), processes):
         if stopped() is not None or time.monotonic() >= deadline:
             break
@@ -153,7 +169,8 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
             sent = []
             for piece in pieces[first:first + processes]:
                 highs = running.enter_context(HighsProcess(deadline - time.monotonic()))
-                built = time_indexed_model(scenario, screening, piece.ids, piece, travel=True)
+                built = time_indexed_model(scenario, screening, piece.ids, piece, travel=True,
+                                           allowed=allowed if len(pieces) > 1 else None)
                 if built is None:  # nothing in this piece could be served: no model to send
                     continue
                 program, meaning = built  # column -> (request, station, start)
@@ -162,9 +179,21 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
             for highs, meaning, piece in sent:
                 columns = highs.first_solution()
                 if columns is not None:
-                    chosen += [meaning[j] for j in columns]
+                    # A confirmed appointment is in `chosen` from the start, and its column forced.
+                    have = {rid for rid, _station, _start in chosen}
+                    chosen += [meaning[j] for j in columns if meaning[j][0] not in have]
                     unanswered -= set(piece.ids)
+        if len(pieces) > 1:
+            chosen, book = _apart_booked(scenario, chosen)
+            taken = {person for rid, _station, _start in chosen for person in _parties(scenario, rid)}
+    if len(unanswered) == len({rid for piece in pieces for rid in piece.ids}):
+        return [], unanswered  # no piece answered: no start
     return chosen, unanswered
+
+
+def _parties(scenario: Scenario, rid: str) -> tuple[str, str]:
+    request = scenario.request_by_id[rid]
+    return request.seller, request.buyer
 
 
 def _pieces(scenario: Scenario, screening: Screening) -> list[Piece]:
