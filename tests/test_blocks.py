@@ -339,6 +339,33 @@ def _one_seller(at: dict[str, tuple[str, int]], priorities: dict[str, int]) -> S
         officers=[builders.officer(f"o-{sid}", sid, "08:00-20:00") for sid in ("st-a", "st-b")])
 
 
+def test_a_later_piece_of_the_relaxation_leaves_free_the_time_an_earlier_one_gave_a_party(monkeypatch):
+    """Pieces cannot see each other's programs: a seller with a phone at st-a (one piece) and one at
+    st-b (another) was sent to both at once, and one was dropped. The second piece's program now
+    holds only starts the seller can reach after (or leave before) the first piece's appointment."""
+    scenario = _one_seller({"r1": ("st-a", 0), "r2": ("st-b", 0)}, {})
+    monkeypatch.setattr(relaxed, "RELAXED_WHOLE", 1)
+    monkeypatch.setattr(relaxed, "RELAXED_PIECE_REQUESTS", 1)  # each station a piece, st-a's first
+    built = relaxed.time_indexed_model
+    programs: list[list[tuple[str, str, int]]] = []
+
+    def seen(*args, **kwargs):
+        program = built(*args, **kwargs)
+        programs.append(program[1])
+        return program
+
+    monkeypatch.setattr(relaxed, "time_indexed_model", seen)
+    chosen, unanswered = relaxed._first_solutions(scenario, screen(scenario), 30, 1)
+    assert not unanswered and len(programs) == 2
+    [(_r1, _st, first)] = [c for c in chosen if c[0] == "r1"]
+    travel = scenario.policy.party_travel_minutes
+    starts = [start for rid, _station, start in programs[1]]
+    # 15-minute phones: r2 may start 15 + travel minutes after r1 at the earliest, or end travel before it.
+    assert starts and all(start >= first + 15 + travel or start + 15 + travel <= first for start in starts)
+    assert len(starts) < len(programs[0])  # the times it clashes at are gone, not the request
+    assert sorted(rid for rid, *_ in chosen) == ["r1", "r2"]
+
+
 def test_apart_keeps_the_most_valuable_of_two_handovers_a_person_cannot_both_attend():
     at = {"r1": ("st-a", 600), "r2": ("st-b", 640), "r3": ("st-b", 650), "r4": ("st-a", 610)}
     scenario = _one_seller(at, {"r2": 3})
