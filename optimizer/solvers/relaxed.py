@@ -188,9 +188,27 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
         if len(pieces) > 1:
             chosen, book = _apart_booked(scenario, chosen)
             taken = {person for rid, _station, _start in chosen for person in _parties(scenario, rid)}
+            _pass_on(screening, pieces, first + processes, {rid for rid, _station, _start in chosen}, unanswered)
     if len(unanswered) == len({rid for piece in pieces for rid in piece.ids}):
         return [], unanswered  # no piece answered: no start
     return chosen, unanswered
+
+
+def _pass_on(screening: Screening, pieces: list[Piece], built: int, chosen: set[str], unanswered: set[str]) -> None:
+    """A request its piece left out, that stations of a piece not built yet could serve, goes to
+    the first such piece: each request enters only its first station's piece."""
+    later = {station: j for j in range(built, len(pieces)) for station in pieces[j].stations}
+    waiting = {rid for j in range(built, len(pieces)) for rid in pieces[j].ids}  # passed on before
+    passed: dict[int, dict[str, None]] = defaultdict(dict)  # one passed on before is in two pieces here
+    for piece in pieces[:built]:
+        for rid in piece.ids:
+            if rid in chosen or rid in unanswered or rid in waiting:
+                continue
+            found = [later[o.station] for o in screening.options[rid] if o.station in later]
+            if found:
+                passed[min(found)][rid] = None
+    for j, ids in passed.items():
+        pieces[j] = Piece(pieces[j].ids + list(ids), pieces[j].stations)
 
 
 def _parties(scenario: Scenario, rid: str) -> tuple[str, str]:
