@@ -366,6 +366,36 @@ def test_a_later_piece_of_the_relaxation_leaves_free_the_time_an_earlier_one_gav
     assert sorted(rid for rid, *_ in chosen) == ["r1", "r2"]
 
 
+def test_a_request_its_piece_left_out_goes_on_to_a_later_piece_that_can_serve_it(monkeypatch):
+    """r1 enters st-a's piece (its first station), where a confirmed phone holds the only room at
+    the only time r1 could come; st-c, two pieces later, is free then. It goes there once, not
+    again after st-b's piece."""
+    monkeypatch.setattr(relaxed, "RELAXED_WHOLE", 1)
+    monkeypatch.setattr(relaxed, "RELAXED_PIECE_REQUESTS", 1)  # each station a piece, in this order
+    scenario = builders.day(
+        [builders.request("r0", windows=["10:00-10:15"], stations=["st-a"],
+                          locked=builders.lock("st-a", "room-st-a", "o-st-a", "10:00")),
+         builders.request("r1", windows=["10:00-10:15"], stations=["st-a", "st-c"]),
+         builders.request("r2", windows=["11:00-11:15"], stations=["st-b"]),
+         builders.request("r3", windows=["11:00-11:15"], stations=["st-c"])],
+        stations=[builders.station(sid, rooms=[f"room-{sid}"]) for sid in ("st-a", "st-b", "st-c")],
+        officers=[builders.officer(f"o-{sid}", sid) for sid in ("st-a", "st-b", "st-c")])
+    screening = screen(scenario)
+    assert [p.ids for p in relaxed._pieces(scenario, screening)] == [["r0", "r1"], ["r2"], ["r3"]]
+    built = relaxed.time_indexed_model
+    programs: list[list[str]] = []
+
+    def seen(scenario, screening, ids, *args, **kwargs):
+        programs.append(list(ids))
+        return built(scenario, screening, ids, *args, **kwargs)
+
+    monkeypatch.setattr(relaxed, "time_indexed_model", seen)
+    chosen, unanswered = relaxed._first_solutions(scenario, screening, 30, 1)
+    assert not unanswered
+    assert programs == [["r0", "r1"], ["r2"], ["r3", "r1"]]
+    assert sorted(chosen) == [("r0", "st-a", 600), ("r1", "st-c", 600), ("r2", "st-b", 660), ("r3", "st-c", 660)]
+
+
 def test_apart_keeps_the_most_valuable_of_two_handovers_a_person_cannot_both_attend():
     at = {"r1": ("st-a", 600), "r2": ("st-b", 640), "r3": ("st-b", 650), "r4": ("st-a", 610)}
     scenario = _one_seller(at, {"r2": 3})
