@@ -82,12 +82,12 @@ def relaxed_start(scenario: Scenario, screening: Screening, options: SolveOption
     left = seconds - (time.monotonic() - started)
     if not chosen or stopped() is not None or left < 1.0:
         return None
-    # A slower machine, or a busier night, leaves pieces unanswered: their requests would
-    # otherwise serve nothing, and a start below the plan so far is thrown away whole.
     # A confirmed appointment is always in the start, even in a piece HiGHS did not answer.
     found = {rid for rid, _station, _start in chosen}
     chosen += [(rid, request.locked.station, request.locked.start) for rid in screening.options
                if (request := scenario.request_by_id[rid]).locked is not None and rid not in found]
+    # A slower machine, or a busier night, leaves pieces unanswered: their requests would
+    # otherwise serve nothing, and a start below the plan so far is thrown away whole.
     found = {rid for rid, _station, _start in chosen}
     chosen += [(h.request_id, h.station, h.start) for h in (fallback.handovers if fallback else ())
                if h.request_id in unanswered and h.request_id not in found]
@@ -112,11 +112,13 @@ def apart(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> list[tuple[
     travel time between stations, confirmed appointments first (the plan must keep them), then
     most priority: the programs of the pieces of one batch do not see each other, so a person
     with requests in two may be sent to both (national seed 1, pieces of 1,200, before a batch
-    saw the ones before it: 801 of 39,008), and the travel rows are exact only for an even travel time on the slot grid."""
+    saw the ones before it: 801 of 39,008), and the travel rows are exact only for an even
+    travel time on the slot grid."""
     return _apart_booked(scenario, chosen)[0]
 
 
-def _apart_booked(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> tuple[list[tuple[str, str, int]], Occupancy]:
+def _apart_booked(scenario: Scenario,
+                  chosen: list[tuple[str, str, int]]) -> tuple[list[tuple[str, str, int]], Occupancy]:
     """`apart`'s choice, and the parties' time it books."""
     def first(c: tuple[str, str, int]) -> tuple:
         request = scenario.request_by_id[c[0]]
@@ -149,7 +151,10 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
     """(request, station, start) of each request HiGHS' first solutions serve, the whole day's or
     each piece's, `processes` HiGHS processes at a time, and the requests of the pieces HiGHS did
     not answer in time. Each process starts while its program is built (1.2 to 1.4 s at paris
-    size) and is ended at once after: its core and memory back before the officers are chosen."""
+    size) and is ended at once after: its core and memory back before the officers are chosen.
+    A piece is built once the batches before it answered: without the starts their appointments
+    leave its parties unable to reach, and with the requests they left out that its stations
+    could serve (`_pass_on`)."""
     deadline = time.monotonic() + seconds
     pieces = _pieces(scenario, screening)
     unanswered = {rid for piece in pieces for rid in piece.ids}
