@@ -114,17 +114,16 @@ def apart(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> list[tuple[
     with requests in two may be sent to both (national seed 1, pieces of 1,200, before a batch
     saw the ones before it: 801 of 39,008), and the travel rows are exact only for an even
     travel time on the slot grid."""
-    return _apart_booked(scenario, chosen)[0]
+    return _keep_apart(scenario, Occupancy(scenario), chosen)
 
 
-def _apart_booked(scenario: Scenario,
-                  chosen: list[tuple[str, str, int]]) -> tuple[list[tuple[str, str, int]], Occupancy]:
-    """`apart`'s choice, and the parties' time it books."""
+def _keep_apart(scenario: Scenario, book: Occupancy,
+                chosen: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """`apart`'s choice among `chosen` around what `book` holds already, booked there."""
     def first(c: tuple[str, str, int]) -> tuple:
         request = scenario.request_by_id[c[0]]
         return request.locked is None, -request.priority, c
 
-    book = Occupancy(scenario)
     kept: list[tuple[str, str, int]] = []
     for rid, station, start in sorted(chosen, key=first):
         request = scenario.request_by_id[rid]
@@ -132,7 +131,7 @@ def _apart_booked(scenario: Scenario,
         if book.parties_free(request, station, start, end):
             book.book_parties(request, station, start, end)
             kept.append((rid, station, start))
-    return kept, book
+    return kept
 
 
 def held_day(scenario: Scenario, chosen: list[tuple[str, str, int]]) -> Scenario:
@@ -158,20 +157,25 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
     deadline = time.monotonic() + seconds
     pieces = _pieces(scenario, screening)
     unanswered = {rid for piece in pieces for rid in piece.ids}
+    chosen: list[tuple[str, str, int]] = []
+    answered = False
     # The parties' time the pieces answered so far take, confirmed appointments first: a later
     # piece leaves it free, as its program cannot see theirs (`apart` keeps one of two clashes).
-    chosen, book = _apart_booked(scenario, [(rid, r.locked.station, r.locked.start) for rid in screening.options
-                                            if (r := scenario.request_by_id[rid]).locked is not None])
-    taken = {person for rid, _station, _start in chosen for person in _parties(scenario, rid)}
+    book = Occupancy(scenario)
+    for rid in screening.options:
+        if (request := scenario.request_by_id[rid]).locked is not None:
+            start = request.locked.start
+            book.book_parties(request, request.locked.station, start, start + scenario.minutes(request))
 
     def allowed(rid: str, station: str, start: int) -> bool:
         request = scenario.request_by_id[rid]
-        return (request.locked is not None or taken.isdisjoint(_parties(scenario, rid))
-                or book.parties_free(request, station, start, start + scenario.minutes(request)))
+        end = start + scenario.minutes(request)
+        return request.locked is not None or book.parties_free(request, station, start, end)
 
     for first in range(0, len(pieces), processes):
         if stopped() is not None or time.monotonic() >= deadline:
             break
+        found: list[tuple[str, str, int]] = []
         with ExitStack() as running:
             sent = []
             for piece in pieces[first:first + processes]:
@@ -186,17 +190,15 @@ def _first_solutions(scenario: Scenario, screening: Screening, seconds: float,
             for highs, meaning, piece in sent:
                 columns = highs.first_solution()
                 if columns is not None:
-                    # A confirmed appointment is in `chosen` from the start, and its column forced.
-                    have = {rid for rid, _station, _start in chosen}
-                    chosen += [meaning[j] for j in columns if meaning[j][0] not in have]
+                    found += [meaning[j] for j in columns]
                     unanswered -= set(piece.ids)
+                    answered = True
         if len(pieces) > 1:
-            chosen, book = _apart_booked(scenario, chosen)
-            taken = {person for rid, _station, _start in chosen for person in _parties(scenario, rid)}
+            chosen += _keep_apart(scenario, book, found)
             _pass_on(screening, pieces, first + processes, {rid for rid, _station, _start in chosen}, unanswered)
-    if len(unanswered) == len({rid for piece in pieces for rid in piece.ids}):
-        return [], unanswered  # no piece answered: no start
-    return chosen, unanswered
+        else:
+            chosen += found
+    return (chosen if answered else []), unanswered
 
 
 def _pass_on(screening: Screening, pieces: list[Piece], built: int, chosen: set[str], unanswered: set[str]) -> None:
@@ -214,11 +216,6 @@ def _pass_on(screening: Screening, pieces: list[Piece], built: int, chosen: set[
                 passed[min(found)][rid] = None
     for j, ids in passed.items():
         pieces[j] = Piece(pieces[j].ids + list(ids), pieces[j].stations)
-
-
-def _parties(scenario: Scenario, rid: str) -> tuple[str, str]:
-    request = scenario.request_by_id[rid]
-    return request.seller, request.buyer
 
 
 def _pieces(scenario: Scenario, screening: Screening) -> list[Piece]:
